@@ -1,0 +1,136 @@
+"""`make bench`: speed and memory of the everyday paths, printed as a table.
+
+Runs against a scratch SQLite database (or DATABASE_URL when set), never the demo's own.
+Targets live here, not in the tests: each row prints its figure beside its target.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from pathlib import Path
+
+
+def timed(fn: Callable[[], object], repeat: int) -> list[float]:
+    samples = []
+    for _ in range(repeat):
+        began = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - began) * 1000)
+    return samples
+
+
+def p95(samples: list[float]) -> float:
+    return statistics.quantiles(samples, n=20)[-1] if len(samples) > 1 else samples[0]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--families", type=int, default=3000, help="demo families to load")
+    args = parser.parse_args(argv)
+    scratch = tempfile.mkdtemp(prefix="joinedup-bench-")
+    os.environ.setdefault("DATABASE_URL", f"sqlite:///{Path(scratch) / 'bench.sqlite3'}")
+    os.environ.setdefault("JOINEDUP_DEBUG", "true")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "joinedup.config.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from joinedup.casework import timescales
+    from joinedup.demo import loader
+    from joinedup.partnership.models import Practitioner
+    from joinedup.people import selectors
+    from joinedup.people.models import Person
+    from joinedup.sharing import audit, policy
+
+    call_command("migrate", verbosity=0)
+    rows: list[tuple[str, str, str]] = []
+    began = time.perf_counter()
+    loader.load(families=args.families, seed=2026)
+    persons = Person.objects.count()
+    rows.append(
+        (
+            f"load demo ({args.families} families, {persons} people)",
+            f"{time.perf_counter() - began:.1f} s",
+            "-",
+        )
+    )
+
+    user = Practitioner.objects.get(email="amira.khan@oakfield.example")
+    visible = list(policy.persons_visible_to(user).values_list("pk", flat=True))
+    samples = timed(lambda: list(selectors.my_people(user=user, page=1).object_list), 50)
+    rows.append(
+        (
+            f"my people, first page ({len(visible)} visible)",
+            f"p95 {p95(samples):.1f} ms",
+            "≤ 100 ms",
+        )
+    )
+    samples = timed(lambda: list(selectors.my_people(user=user, name="smith").object_list), 50)
+    rows.append(("my people, name search", f"p95 {p95(samples):.1f} ms", "≤ 100 ms"))
+    rng = random.Random(1)
+    samples = timed(lambda: selectors.person_get(user=user, person_id=rng.choice(visible)), 100)
+    rows.append(
+        (
+            "person page read (policy, relatives, involvements, audit)",
+            f"p95 {p95(samples):.1f} ms",
+            "≤ 50 ms",
+        )
+    )
+
+    samples = timed(lambda: audit.record(actor=user, action="view", object_type="bench"), 1000)
+    rows.append(
+        ("audit append (one event, own transaction)", f"p95 {p95(samples):.2f} ms", "≤ 10 ms")
+    )
+    began = time.perf_counter()
+    report = audit.verify()
+    elapsed = time.perf_counter() - began
+    rows.append(
+        (
+            f"check-audit ({report.checked} events)",
+            f"{report.checked / elapsed:,.0f} events/s",
+            "≥ 20,000 events/s",
+        )
+    )
+
+    calendar, rules = timescales.WorkingCalendar(), timescales.TimescalePolicy()
+    start = datetime(2026, 1, 1, tzinfo=calendar.zone)
+    requests = [
+        (
+            rng.choice(list(timescales.Rating)),
+            start + timedelta(minutes=rng.randrange(365 * 24 * 60)),
+        )
+        for _ in range(10_000)
+    ]
+    began = time.perf_counter()
+    for rating, received in requests:
+        timescales.due_at(rules, calendar, rating, received)
+    rows.append(
+        (
+            "due dates for 10,000 requests (working hours, bank holidays)",
+            f"{(time.perf_counter() - began) * 1000:.0f} ms",
+            "≤ 1,000 ms",
+        )
+    )
+
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    rows.append(("peak memory (this process)", f"{peak:.0f} MiB", "-"))
+    width = max(len(r[0]) for r in rows)
+    engine = os.environ["DATABASE_URL"].split(":")[0]
+    print(f"\njoinedup benchmarks ({os.cpu_count()} cores, {engine})")
+    for name, figure, target in rows:
+        print(f"  {name.ljust(width)}  {figure:>22}  target {target}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

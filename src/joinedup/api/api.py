@@ -1,0 +1,49 @@
+"""The JSON API: versioned, documented by its OpenAPI schema, same permissions as the pages.
+
+Security: authentication is on every route (deny by default); handlers call the same selectors
+and services as the pages, so the access policy decides here too.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+from ninja.security import django_auth
+
+from joinedup.errors import ApplicationError, NotFound
+
+api = NinjaAPI(
+    title="joinedup API",
+    version="1",
+    description="Requests, people and casework of a children's and families' partnership.",
+    auth=django_auth,
+    urls_namespace="api-v1",
+)
+
+
+@api.exception_handler(NotFound)
+def not_found(request: HttpRequest, exc: NotFound) -> HttpResponse:
+    # Security: the same body for a missing record and a forbidden one.
+    return api.create_response(request, {"message": "Not found", "field": None}, status=404)
+
+
+@api.exception_handler(ApplicationError)
+def application_error(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
+    return api.create_response(
+        request, {"message": exc.message, "field": exc.field}, status=exc.status
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return api.create_response(
+        request, {"message": "Sign in to use the API", "field": None}, status=401
+    )
+
+
+from joinedup.partnership.api import router as partnership_router  # noqa: E402
+from joinedup.people.api import router as people_router  # noqa: E402
+
+api.add_router("/people", people_router)
+api.add_router("/organisations", partnership_router)

@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from joinedup.api.api import api
+
+admin.site.site_header = "joinedup administration"
+admin.site.site_title = "joinedup administration"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("", include("joinedup.web.urls")),
+]
+
+handler403 = "joinedup.web.views.error_403"
+handler404 = "joinedup.web.views.error_404"
+handler500 = "joinedup.web.views.error_500"

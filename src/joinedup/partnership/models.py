@@ -1,0 +1,164 @@
+"""Organisations, their teams and their practitioners (the users of joinedup)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models.functions import Lower
+
+
+class Sector(models.TextChoices):
+    STATUTORY = "statutory", "Statutory (council)"
+    HEALTH = "health", "Health"
+    EDUCATION = "education", "Education"
+    POLICE = "police", "Police"
+    JUSTICE = "justice", "Youth justice"
+    HOUSING = "housing", "Housing"
+    VOLUNTARY = "voluntary", "Voluntary"
+    COMMUNITY = "community", "Community"
+    PRIVATE = "private", "Private provider"
+    MUTUAL = "mutual", "Mutual"
+
+
+class Organisation(models.Model):
+    code = models.SlugField(max_length=40, unique=True, help_text="Short code used in imports.")
+    name = models.CharField(max_length=200, unique=True)
+    sector = models.CharField(max_length=20, choices=Sector.choices)
+    locality = models.CharField(max_length=100, blank=True)
+    email = models.EmailField(blank=True)
+    telephone = models.CharField(max_length=40, blank=True)
+    website = models.URLField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Team(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="teams")
+    name = models.CharField(max_length=200)
+    is_front_door = models.BooleanField(
+        default=False, help_text="The front door (early-help hub) triages requests for support."
+    )
+    email = models.EmailField(blank=True)
+    telephone = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["organisation__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="team_name_unique_in_org")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.organisation.name})"
+
+
+class Profession(models.TextChoices):
+    SOCIAL_WORKER = "social_worker", "Social worker"
+    EARLY_HELP_WORKER = "early_help_worker", "Early help worker"
+    FAMILY_SUPPORT_WORKER = "family_support_worker", "Family support worker"
+    TEACHER = "teacher", "Teacher"
+    DSL = "designated_safeguarding_lead", "Designated safeguarding lead"
+    SENCO = "senco", "Special educational needs coordinator"
+    HEALTH_VISITOR = "health_visitor", "Health visitor"
+    SCHOOL_NURSE = "school_nurse", "School nurse"
+    GP = "gp", "General practitioner"
+    MIDWIFE = "midwife", "Midwife"
+    MENTAL_HEALTH = "mental_health_practitioner", "Mental health practitioner"
+    POLICE_OFFICER = "police_officer", "Police officer"
+    YOUTH_JUSTICE = "youth_justice_officer", "Youth justice officer"
+    HOUSING_OFFICER = "housing_officer", "Housing officer"
+    YOUTH_WORKER = "youth_worker", "Youth worker"
+    EARLY_YEARS = "early_years_practitioner", "Early years practitioner"
+    IDVA = "idva", "Independent domestic violence adviser"
+    VOLUNTEER_COORDINATOR = "volunteer_coordinator", "Volunteer coordinator"
+    COMMUNITY_WORKER = "community_worker", "Community worker"
+    MANAGER = "manager", "Manager"
+    DATA_PROTECTION = "data_protection_officer", "Data protection officer"
+    ANALYST = "analyst", "Analyst"
+    OTHER = "other", "Other"
+
+
+class Role(models.Model):
+    """What a practitioner may do beyond their own casework (front door, partnership manager...)."""
+
+    class Code(models.TextChoices):
+        PRACTITIONER = "practitioner", "Practitioner"
+        FRONT_DOOR = "front_door", "Front door"
+        PARTNERSHIP_MANAGER = "partnership_manager", "Partnership manager"
+        DATA_PROTECTION_OFFICER = "data_protection_officer", "Data protection officer"
+        AGENCY_DATA_LEAD = "agency_data_lead", "Agency data lead"
+        ADMINISTRATOR = "administrator", "Administrator"
+
+    code = models.CharField(max_length=40, choices=Code.choices, unique=True)
+    requires_two_factor = models.BooleanField(
+        default=False, help_text="Practitioners with this role must sign in with a second factor."
+    )
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.get_code_display()
+
+
+class PractitionerManager(UserManager["Practitioner"]):
+    def get_by_natural_key(self, username: str | None) -> Practitioner:
+        return self.get(email__iexact=username)
+
+    def create_user(self, email: str, password: str | None = None, **extra):  # type: ignore[override]
+        extra.setdefault("username", email.lower())
+        return super().create_user(email=email.lower(), password=password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra):  # type: ignore[override]
+        extra.setdefault("username", email.lower())
+        return super().create_superuser(email=email.lower(), password=password, **extra)
+
+
+class Practitioner(AbstractUser):
+    """A user of joinedup: someone working in one of the partnership's organisations."""
+
+    email = models.EmailField("email address", unique=True)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="practitioners", null=True, blank=True
+    )
+    team = models.ForeignKey(
+        Team, on_delete=models.SET_NULL, related_name="practitioners", null=True, blank=True
+    )
+    profession = models.CharField(
+        max_length=40, choices=Profession.choices, default=Profession.OTHER
+    )
+    job_title = models.CharField(max_length=200, blank=True)
+    telephone = models.CharField(max_length=40, blank=True)
+    roles = models.ManyToManyField(Role, blank=True, related_name="practitioners")
+
+    USERNAME_FIELD = "email"  # type: ignore[misc]
+    REQUIRED_FIELDS: list[str] = []  # type: ignore[misc]
+
+    objects = PractitionerManager()  # type: ignore[misc]
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="practitioner_email_ci_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.email
+
+    def has_role(self, code: str) -> bool:
+        return code in self.role_codes
+
+    @property
+    def role_codes(self) -> frozenset[str]:
+        cached = getattr(self, "_role_codes", None)
+        if cached is None:
+            cached = frozenset(self.roles.values_list("code", flat=True))
+            self._role_codes = cached
+        return cached
+
+    @property
+    def requires_two_factor(self) -> bool:
+        return self.roles.filter(requires_two_factor=True).exists()

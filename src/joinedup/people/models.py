@@ -1,0 +1,259 @@
+"""Persons (the one joined-up identity), families, relationships, agencies' own records of a
+person (source records) and organisations' current work with a person (involvements)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+
+from joinedup.partnership.models import Organisation, Practitioner, Team
+from joinedup.people import identifiers
+
+
+class Sex(models.TextChoices):
+    FEMALE = "female", "Female"
+    MALE = "male", "Male"
+    OTHER = "other", "Other"
+    UNKNOWN = "unknown", "Not known"
+
+
+class PersonKind(models.TextChoices):
+    CHILD = "child", "Child or young person"
+    ADULT = "adult", "Adult"
+
+
+class Person(models.Model):
+    reference = models.CharField(max_length=20, unique=True)
+    given_name = models.CharField(max_length=100)
+    family_name = models.CharField(max_length=100)
+    preferred_name = models.CharField(max_length=100, blank=True)
+    date_of_birth = models.DateField(null=True, blank=True)
+    sex = models.CharField(max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
+    kind = models.CharField(max_length=10, choices=PersonKind.choices)
+    address = models.CharField(max_length=300, blank=True)
+    postcode = models.CharField(
+        max_length=10, blank=True, validators=[identifiers.validate_postcode]
+    )
+    address_confidential = models.BooleanField(
+        default=False, help_text="A refuge or protected address: shown only to those allowed."
+    )
+    nhs_number = models.CharField(
+        "NHS number", max_length=10, blank=True, validators=[identifiers.validate_nhs_number]
+    )
+    upn = models.CharField(
+        "unique pupil number", max_length=13, blank=True, validators=[identifiers.validate_upn]
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["family_name", "given_name"]
+        indexes = [
+            models.Index(Lower("family_name"), Lower("given_name"), name="person_name_idx"),
+            models.Index(fields=["date_of_birth"], name="person_dob_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=identifiers.nhs_number_check("nhs_number"), name="person_nhs_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_name} {self.family_name}".strip()
+
+    def age_on(self, day: date) -> int | None:
+        if self.date_of_birth is None:
+            return None
+        dob = self.date_of_birth
+        return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
+
+
+class Family(models.Model):
+    name = models.CharField(
+        max_length=200, help_text="How the family is known, e.g. 'Smith family'."
+    )
+    members: models.ManyToManyField[Person, FamilyMember] = models.ManyToManyField(
+        Person, through="FamilyMember", related_name="families"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "families"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FamilyMember(models.Model):
+    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="memberships")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="family_memberships")
+    lives_in_household = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["family", "person"], name="family_member_unique")
+        ]
+
+
+class RelationshipKind(models.TextChoices):
+    PARENT = "parent", "Parent"
+    STEP_PARENT = "step_parent", "Step-parent"
+    CARER = "carer", "Carer"
+    GRANDPARENT = "grandparent", "Grandparent"
+    SIBLING = "sibling", "Sibling"
+    HALF_SIBLING = "half_sibling", "Half-sibling"
+    PARTNER = "partner", "Partner"
+    OTHER = "other", "Other relative or household member"
+
+
+# How the relationship reads from the other person's side ("X is Y's parent" -> "Y is X's child").
+INVERSE_LABEL: dict[str, str] = {
+    RelationshipKind.PARENT: "Child",
+    RelationshipKind.STEP_PARENT: "Step-child",
+    RelationshipKind.CARER: "Cared for",
+    RelationshipKind.GRANDPARENT: "Grandchild",
+    RelationshipKind.SIBLING: "Sibling",
+    RelationshipKind.HALF_SIBLING: "Half-sibling",
+    RelationshipKind.PARTNER: "Partner",
+    RelationshipKind.OTHER: "Other relative or household member",
+}
+
+
+class Relationship(models.Model):
+    """`person` is `kind` of `relative`: "Sam is Alex's parent"."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="relationships_from")
+    relative = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="relationships_to")
+    kind = models.CharField(max_length=20, choices=RelationshipKind.choices)
+    parental_responsibility = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "relative", "kind"], name="relationship_unique"
+            ),
+            models.CheckConstraint(
+                condition=~Q(person=models.F("relative")), name="relationship_not_self"
+            ),
+        ]
+
+
+class MatchStatus(models.TextChoices):
+    AUTOMATIC = "automatic", "Linked automatically"
+    CONFIRMED = "confirmed", "Confirmed by a person"
+    REJECTED = "rejected", "Rejected"
+    REVIEW = "review", "Awaiting review"
+
+
+class SourceRecord(models.Model):
+    """One agency's own record of a person, as the agency holds it."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="source_records"
+    )
+    agency_record_id = models.CharField(max_length=100)
+    person = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="source_records"
+    )
+    given_name = models.CharField(max_length=100, blank=True)
+    family_name = models.CharField(max_length=100, blank=True)
+    date_of_birth = models.DateField(null=True, blank=True)
+    sex = models.CharField(max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
+    address = models.CharField(max_length=300, blank=True)
+    postcode = models.CharField(max_length=10, blank=True)
+    nhs_number = models.CharField(
+        "NHS number", max_length=10, blank=True, validators=[identifiers.validate_nhs_number]
+    )
+    upn = models.CharField("unique pupil number", max_length=13, blank=True)
+    match_status = models.CharField(
+        max_length=10, choices=MatchStatus.choices, default=MatchStatus.REVIEW
+    )
+    match_probability = models.FloatField(null=True, blank=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["organisation__name", "agency_record_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "agency_record_id"], name="source_record_agency_id_unique"
+            ),
+            models.CheckConstraint(
+                condition=identifiers.nhs_number_check("nhs_number"),
+                name="source_record_nhs_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(match_probability__isnull=True)
+                | Q(match_probability__gte=0, match_probability__lte=1),
+                name="source_record_probability_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation.code}:{self.agency_record_id}"
+
+
+class InvolvementKind(models.TextChoices):
+    UNIVERSAL = "universal", "Universal service"
+    TARGETED = "targeted", "Targeted support"
+    SPECIALIST = "specialist", "Specialist service"
+    STATUTORY = "statutory", "Statutory involvement"
+
+
+class Involvement(models.Model):
+    """An organisation's work with a person; current while it has started and not ended."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="involvements"
+    )
+    team = models.ForeignKey(
+        Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="involvements"
+    )
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="involvements")
+    kind = models.CharField(max_length=20, choices=InvolvementKind.choices)
+    service = models.CharField(max_length=200, help_text="What the organisation is doing.")
+    started_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+    contact = models.ForeignKey(
+        Practitioner, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    child_protection_plan = models.BooleanField(default=False)
+    child_looked_after = models.BooleanField(default=False)
+    ehc_plan = models.BooleanField("education, health and care plan", default=False)
+    youth_justice_order = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-started_on"]
+        indexes = [
+            models.Index(fields=["organisation", "person"], name="involvement_org_person_idx"),
+            models.Index(fields=["person", "ended_on"], name="involvement_person_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+                name="involvement_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} with {self.person}"
+
+    def is_current(self, day: date) -> bool:
+        return self.started_on <= day and (self.ended_on is None or self.ended_on >= day)
+
+    @property
+    def flags(self) -> list[str]:
+        names = {
+            "child_protection_plan": "Child protection plan",
+            "child_looked_after": "Child looked after",
+            "ehc_plan": "EHC plan",
+            "youth_justice_order": "Youth justice order",
+        }
+        return [label for field, label in names.items() if getattr(self, field)]

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from joinedup.web import views
+
+app_name = "web"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("sign-in/", views.SignInView.as_view(), name="sign-in"),
+    path("sign-out/", views.SignOutView.as_view(), name="sign-out"),
+    path("two-factor/", views.two_factor, name="two-factor"),
+    path("people/<int:person_id>/", views.person_detail, name="person"),
+    path("directory/", views.directory, name="directory"),
+]
