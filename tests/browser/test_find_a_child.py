@@ -30,7 +30,7 @@ def test_a_school_practitioner_finds_a_child_and_opens_their_record(page):
     child = policy.persons_visible_to(teacher).filter(kind="child").order_by("pk").first()
 
     sign_in(page, teacher.email, "not the password")
-    assert page.get_by_role("heading", name="There is a problem").is_visible()
+    page.get_by_role("heading", name="There is a problem").wait_for()
     screenshot(page, "sign-in-error")
     assert_accessible(page)
 
@@ -50,7 +50,7 @@ def test_a_school_practitioner_finds_a_child_and_opens_their_record(page):
 
     page.get_by_role("link", name=f"{child.given_name} {child.family_name}").click()
     page.get_by_role("heading", level=1, name=f"{child.given_name} {child.family_name}").wait_for()
-    assert page.get_by_role("heading", name=f"Who is working with {child.given_name}").is_visible()
+    page.get_by_role("heading", name=f"Who is working with {child.given_name}").wait_for()
     assert page.get_by_text("Oakfield Primary School").first.is_visible()
     screenshot(page, "person")
     assert_accessible(page)
@@ -74,7 +74,7 @@ def test_another_organisation_cannot_open_the_childs_record(page):
     page.get_by_role("heading", name="My people").wait_for()
     response = page.goto(f"/people/{child.pk}/")
     assert response is not None and response.status == 404
-    assert page.get_by_role("heading", name="Page not found").is_visible()
+    page.get_by_role("heading", name="Page not found").wait_for()
     assert child.given_name not in page.content()
     screenshot(page, "refused")
     assert_accessible(page)
