@@ -6,7 +6,7 @@ from __future__ import annotations
 class ApplicationError(Exception):
     """Bad input or a refused change: shown to the user, naming the field where there is one."""
 
-    status = 400
+    status = 422  # unprocessable input; 409 for a conflict with the record's current state
 
     def __init__(self, message: str, *, field: str | None = None, status: int | None = None):
         super().__init__(message)

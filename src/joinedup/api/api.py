@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import django_auth
 
 from joinedup.errors import ApplicationError, NotFound
@@ -35,6 +35,19 @@ def application_error(request: HttpRequest, exc: ApplicationError) -> HttpRespon
     )
 
 
+@api.exception_handler(ValidationError)
+def invalid_body(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    """Schema errors in the same shape as every other error, naming the first field at fault."""
+    first = exc.errors[0] if exc.errors else {}
+    location = [str(part) for part in first.get("loc", []) if part not in ("body", "query", "path")]
+    field = ".".join(location[1:] if location[:1] == ["body"] else location) or None
+    return api.create_response(
+        request,
+        {"message": first.get("msg", "Invalid input"), "field": field, "errors": exc.errors},
+        status=422,
+    )
+
+
 @api.exception_handler(AuthenticationError)
 def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     return api.create_response(
@@ -42,8 +55,10 @@ def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRespo
     )
 
 
+from joinedup.casework.api import router as casework_router  # noqa: E402
 from joinedup.partnership.api import router as partnership_router  # noqa: E402
 from joinedup.people.api import router as people_router  # noqa: E402
 
 api.add_router("/people", people_router)
 api.add_router("/organisations", partnership_router)
+api.add_router("", casework_router)

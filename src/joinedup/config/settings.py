@@ -88,6 +88,8 @@ INSTALLED_APPS = [
     "joinedup.partnership",
     "joinedup.people",
     "joinedup.sharing",
+    "joinedup.outcomes",
+    "joinedup.casework",
     "joinedup.demo",
 ]
 

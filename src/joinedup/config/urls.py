@@ -9,6 +9,7 @@ admin.site.site_title = "joinedup administration"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("", include("joinedup.casework.urls")),
     path("", include("joinedup.web.urls")),
 ]
 

@@ -31,6 +31,7 @@ class DemoResult:
     practitioners: int
     families_added: int
     persons_added: int
+    requests_added: int = 0
 
 
 def _partnership() -> tuple[dict[str, Organisation], int]:
@@ -164,4 +165,7 @@ def load(
                 purpose="demo data",
                 detail={"families": added_families, "persons": len(added_persons)},
             )
-    return DemoResult(len(orgs), practitioner_count, added_families, len(added_persons))
+    from joinedup.demo.casework import load_requests
+
+    requests = load_requests(seed) if families >= 20 else 0
+    return DemoResult(len(orgs), practitioner_count, added_families, len(added_persons), requests)

@@ -162,3 +162,23 @@ class Practitioner(AbstractUser):
     @property
     def requires_two_factor(self) -> bool:
         return self.roles.filter(requires_two_factor=True).exists()
+
+
+class Notification(models.Model):
+    """A message to one practitioner inside joinedup (also sent by email)."""
+
+    recipient = models.ForeignKey(
+        Practitioner, on_delete=models.CASCADE, related_name="notifications"
+    )
+    subject = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    link = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread_idx")]
+
+    def __str__(self) -> str:
+        return self.subject

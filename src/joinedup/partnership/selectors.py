@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, QuerySet
+from typing import Any
 
-from joinedup.partnership.models import Organisation, Team
+from django.db.models import Count, Prefetch, QuerySet
+from django.utils import timezone
+
+from joinedup.partnership.models import Notification, Organisation, Team
 
 
 def directory(*, sector: str = "") -> QuerySet[Organisation]:
@@ -14,3 +17,17 @@ def directory(*, sector: str = "") -> QuerySet[Organisation]:
     if sector:
         qs = qs.filter(sector=sector)
     return qs.order_by("name")
+
+
+def notifications_for(*, user: Any, mark_read: bool = True) -> list[Notification]:
+    """My notifications, newest first; opening the list marks them read."""
+    notes = list(Notification.objects.filter(recipient=user).order_by("-created_at")[:100])
+    if mark_read:
+        Notification.objects.filter(recipient=user, read_at__isnull=True).update(
+            read_at=timezone.now()
+        )
+    return notes
+
+
+def unread_count(*, user: Any) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()

@@ -30,8 +30,8 @@ from joinedup.sharing.models import Action
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read over the phone
 
 
-def new_reference() -> str:
-    return "P-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
+def new_reference(prefix: str = "P") -> str:
+    return f"{prefix}-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
 
 
 def _not_in_future(value: date | None, field: str, label: str) -> None:

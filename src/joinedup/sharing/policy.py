@@ -17,7 +17,9 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from joinedup.casework.models import Episode, RequestForSupport, RequestStatus
 from joinedup.errors import NotFound
+from joinedup.partnership.models import Role, Team
 from joinedup.people.models import Involvement, Person
 from joinedup.sharing import audit
 from joinedup.sharing.models import Action
@@ -25,6 +27,9 @@ from joinedup.sharing.models import Action
 # The basis written on an access event when a practitioner reads the record of a person their
 # own organisation is working with: it is that organisation's own casework.
 BASIS_OWN_INVOLVEMENT = "own organisation's current involvement"
+BASIS_FRONT_DOOR = "public task: triage of a request for support (Children Act 2004 s10)"
+BASIS_EPISODE = "public task: coordinating early help for the family (Children Act 2004 s10)"
+BASIS_OWN_REQUEST = "the practitioner's own request for support"
 
 
 @dataclass(frozen=True)
@@ -45,25 +50,111 @@ def current_involvements(day: date | None = None) -> QuerySet[Involvement]:
     )
 
 
+def is_front_door(user: Any) -> bool:
+    """Front-door practitioners: the role, or membership of a team flagged as the front door."""
+    if not is_practitioner(user):
+        return False
+    cached = getattr(user, "_is_front_door", None)
+    if cached is None:
+        cached = user.has_role(Role.Code.FRONT_DOOR) or (
+            user.team_id is not None
+            and Team.objects.filter(pk=user.team_id, is_front_door=True).exists()
+        )
+        user._is_front_door = cached
+    return bool(cached)
+
+
+def _person_grounds(user: Any) -> list[tuple[str, Q]]:
+    """Each ground on which a user may see a person, as (lawful basis, filter on Person)."""
+    involved = current_involvements().filter(
+        organisation_id=user.organisation_id, person_id=OuterRef("pk")
+    )
+    grounds = [(BASIS_OWN_INVOLVEMENT, Q(Exists(involved)))]
+    led = Episode.objects.filter(lead_professional=user, persons=OuterRef("pk")).exclude(
+        status="closed"
+    )
+    grounds.append((BASIS_EPISODE, Q(Exists(led))))
+    if is_front_door(user):
+        open_request = RequestForSupport.objects.filter(
+            status=RequestStatus.RECEIVED, people__person=OuterRef("pk")
+        )
+        grounds.append((BASIS_FRONT_DOOR, Q(Exists(open_request))))
+    return grounds
+
+
 def persons_visible_to(user: Any) -> QuerySet[Person]:
     """Every person this user may see: a filter, so lists stay one query."""
     if not is_practitioner(user):
         return Person.objects.none()
-    involved = current_involvements().filter(
-        organisation_id=user.organisation_id, person_id=OuterRef("pk")
-    )
-    return Person.objects.filter(Exists(involved))
+    allowed = Q()
+    for _, condition in _person_grounds(user):
+        allowed |= condition
+    return Person.objects.filter(allowed)
 
 
 def person_decision(user: Any, person: Person, purpose: str = "casework") -> Decision:
     if not is_practitioner(user):
         return Decision(False, purpose=purpose)
-    involved = current_involvements().filter(
-        organisation_id=user.organisation_id, person_id=person.pk
-    )
-    if involved.exists():
-        return Decision(True, BASIS_OWN_INVOLVEMENT, purpose)
+    for basis, condition in _person_grounds(user):
+        if Person.objects.filter(condition, pk=person.pk).exists():
+            return Decision(True, basis, purpose)
     return Decision(False, purpose=purpose)
+
+
+def requests_visible_to(user: Any) -> QuerySet[RequestForSupport]:
+    """The asker sees their own; the front door the open and decided ones; a lead those sent."""
+    if not is_practitioner(user):
+        return RequestForSupport.objects.none()
+    allowed = Q(raised_by=user) | Q(assigned_to=user, status=RequestStatus.ROUTED)
+    if is_front_door(user):
+        allowed |= Q(status__in=[RequestStatus.RECEIVED, RequestStatus.DECIDED])
+    return RequestForSupport.objects.filter(allowed)
+
+
+def request_decision(user: Any, request: RequestForSupport) -> Decision:
+    if not requests_visible_to(user).filter(pk=request.pk).exists():
+        return Decision(False)
+    if request.raised_by_id == user.pk:
+        return Decision(True, BASIS_OWN_REQUEST, "request for support")
+    return Decision(True, BASIS_FRONT_DOOR, "triage")
+
+
+def may_triage(user: Any, request: RequestForSupport) -> bool:
+    """Rate, reassign and decide: the front door while it is open; the lead when sent to them."""
+    if request.status == RequestStatus.RECEIVED:
+        return is_front_door(user)
+    if request.status == RequestStatus.ROUTED:
+        return request.assigned_to_id == getattr(user, "pk", None)
+    return False
+
+
+def episodes_visible_to(user: Any) -> QuerySet[Episode]:
+    if not is_practitioner(user):
+        return Episode.objects.none()
+    return Episode.objects.filter(lead_professional=user)
+
+
+def _require(user: Any, qs: QuerySet[Any], object_id: Any, object_type: str, purpose: str) -> Any:
+    found = None
+    if is_practitioner(user):
+        try:
+            found = qs.filter(pk=int(object_id)).first()
+        except (TypeError, ValueError):
+            found = None
+    if found is None:
+        raise refuse(user, object_type=object_type, object_id=object_id, purpose=purpose)
+    return found
+
+
+def require_request(user: Any, request_id: Any, purpose: str = "triage") -> RequestForSupport:
+    """Security: a request the user may not see answers exactly as a missing one."""
+    return _require(
+        user, requests_visible_to(user), request_id, "casework.requestforsupport", purpose
+    )
+
+
+def require_episode(user: Any, episode_id: Any, purpose: str = "casework") -> Episode:
+    return _require(user, episodes_visible_to(user), episode_id, "casework.episode", purpose)
 
 
 def involvements_visible_to(user: Any, person: Person) -> QuerySet[Involvement]:

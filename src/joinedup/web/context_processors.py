@@ -11,12 +11,28 @@ def service(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     navigation: list[dict[str, Any]] = []
     if user is not None and user.is_authenticated:
+        from joinedup.partnership.selectors import unread_count
+        from joinedup.sharing.policy import is_front_door
+
+        unread = unread_count(user=user)
         navigation = [
             {"href": reverse("web:home"), "text": "My people"},
-            {"href": reverse("web:directory"), "text": "Partnership directory"},
+            {"href": reverse("casework:my-requests"), "text": "Requests"},
+        ]
+        if is_front_door(user):
+            navigation.append({"href": reverse("casework:front-door"), "text": "Front door"})
+        navigation += [
+            {"href": reverse("web:directory"), "text": "Directory"},
+            {
+                "href": reverse("web:notifications"),
+                "text": f"Notifications ({unread})" if unread else "Notifications",
+            },
         ]
         for item in navigation:
-            item["current"] = request.path == item["href"]
+            href = item["href"]
+            item["current"] = request.path == href or (
+                href != "/" and request.path.startswith(href)
+            )
     return {
         "service_name": settings.JOINEDUP["SERVICE_NAME"],
         "partnership_name": settings.JOINEDUP["PARTNERSHIP_NAME"],

@@ -95,7 +95,11 @@ class GovukFormMixin:
                 widget.attrs["aria-describedby"] = f"id_{name}-error"
 
     def add_application_error(self, field: str | None, message: str) -> None:
-        self.add_error(field if field in self.fields else None, message)  # type: ignore[attr-defined]
+        name = field if field in self.fields else None  # type: ignore[attr-defined]
+        self.add_error(name, message)  # type: ignore[attr-defined]
+        if name:
+            widget = self.fields[name].widget  # type: ignore[attr-defined]
+            widget.attrs["aria-describedby"] = f"id_{name}-error"
 
 
 class SignInForm(GovukFormMixin, AuthenticationForm):
@@ -151,3 +155,14 @@ class TwoFactorForm(GovukFormMixin, forms.Form):
                 "class": "govuk-input govuk-input--width-10",
             }
         )
+
+
+def call_service(form: Any, service: Any, **kwargs: Any) -> Any:
+    """Run a service; an ApplicationError becomes the form's error on the field it names."""
+    from joinedup.errors import ApplicationError
+
+    try:
+        return service(**kwargs)
+    except ApplicationError as error:
+        form.add_application_error(error.field, error.message)
+        return None

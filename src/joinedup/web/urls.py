@@ -11,4 +11,5 @@ urlpatterns = [
     path("two-factor/", views.two_factor, name="two-factor"),
     path("people/<int:person_id>/", views.person_detail, name="person"),
     path("directory/", views.directory, name="directory"),
+    path("notifications/", views.notifications, name="notifications"),
 ]

@@ -89,6 +89,12 @@ def directory(request: HttpRequest) -> HttpResponse:
     )
 
 
+@login_required
+def notifications(request: HttpRequest) -> HttpResponse:
+    notes = partnership_selectors.notifications_for(user=request.user)
+    return render(request, "web/notifications.html", {"notifications": notes})
+
+
 def _qr_svg(uri: str) -> str:
     image = qrcode.make(uri, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
     buffer = io.BytesIO()
@@ -106,7 +112,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         device, _ = TOTPDevice.objects.get_or_create(
             user=user, confirmed=False, defaults={"name": "Authenticator app"}
         )
-    form = TwoFactorForm(request.POST or None)
+    form = TwoFactorForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"].strip()):
             if setting_up:

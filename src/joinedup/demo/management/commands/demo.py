@@ -45,6 +45,6 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Demo partnership: {result.organisations} organisations, {result.practitioners} "
                 f"practitioners; added {result.families_added} families "
-                f"({result.persons_added} people)."
+                f"({result.persons_added} people) and {result.requests_added} requests for support."
             )
         )

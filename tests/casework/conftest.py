@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+import pytest
+
+from joinedup.casework import services
+from joinedup.partnership.models import Role
+from tests import factories
+
+
+@pytest.fixture
+def council(db):
+    return factories.organisation("Demo Council Early Help", sector="statutory")
+
+
+@pytest.fixture
+def hub(council):
+    return factories.team(council, "Early Help Hub", front_door=True)
+
+
+@pytest.fixture
+def front_door(council, hub):
+    return factories.practitioner(
+        council, team=hub, roles=(Role.Code.FRONT_DOOR,), profession="early_help_worker"
+    )
+
+
+@pytest.fixture
+def family_worker(council):
+    return factories.practitioner(council, profession="family_support_worker")
+
+
+def raise_request(asker, child, *, red=False, agreement="yes", reason="", submit=True):
+    draft = services.request_start(actor=asker, immediate_risk=red)
+    services.request_add_person(actor=asker, request=draft, person_id=child.pk)
+    services.request_describe(
+        actor=asker,
+        request=draft,
+        concern="Often hungry and tired.",
+        needs=[],
+        family_wants="Help with routines.",
+        family_agreement=agreement,
+        not_asked_reason=reason,
+        contact_telephone="01632 960000",
+    )
+    return services.request_submit(actor=asker, request=draft) if submit else draft
