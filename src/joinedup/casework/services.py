@@ -23,6 +23,10 @@ from joinedup.casework.models import (
     RequestStatus,
     TriageDecision,
 )
+from joinedup.casework.team import (  # noqa: F401 - the lead's handover is a casework service
+    add_lead_as_member,
+    lead_professional_hand_over,
+)
 from joinedup.errors import ApplicationError, NotFound
 from joinedup.outcomes.models import OutcomeCategory
 from joinedup.partnership import notify
@@ -406,6 +410,7 @@ def _episode_create(
         opened_by=actor,
     )
     episode.persons.set(persons)
+    add_lead_as_member(episode, lead_professional)
     EpisodeStatusChange.objects.create(
         episode=episode, status=EpisodeStatus.OPEN, by=actor, reason=reason
     )

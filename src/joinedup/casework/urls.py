@@ -1,6 +1,6 @@
 from django.urls import path
 
-from joinedup.casework import views
+from joinedup.casework import views, views_team
 
 app_name = "casework"
 
@@ -15,5 +15,43 @@ urlpatterns = [
     path("requests/<int:pk>/", views.request_detail, name="request"),
     path("front-door/", views.front_door, name="front-door"),
     path("front-door/timeliness/", views.timeliness, name="timeliness"),
-    path("episodes/<int:pk>/", views.episode_detail, name="episode"),
+]
+
+urlpatterns += [
+    path("my-work/", views_team.my_work, name="my-work"),
+    path("episodes/<int:pk>/", views_team.episode_detail, name="episode"),
+    path("episodes/<int:pk>/team/add/", views_team.member_add, name="member-add"),
+    path("episodes/<int:pk>/lead/", views_team.hand_over, name="hand-over"),
+    path("episodes/<int:pk>/outcomes/add/", views_team.outcome_add, name="outcome-add"),
+    path("episodes/<int:pk>/actions/add/", views_team.action_add, name="action-add"),
+    path(
+        "episodes/<int:pk>/actions/<int:action_pk>/", views_team.action_update, name="action-update"
+    ),
+    path("episodes/<int:pk>/meetings/add/", views_team.meeting_add, name="meeting-add"),
+    path("episodes/<int:pk>/decisions/add/", views_team.decision_add, name="decision-add"),
+    path(
+        "episodes/<int:pk>/decisions/<int:decision_pk>/disagree/",
+        views_team.disagreement_add,
+        name="disagreement-add",
+    ),
+    path(
+        "episodes/<int:pk>/disagreements/<int:d_pk>/escalate/",
+        views_team.disagreement_escalate,
+        name="disagreement-escalate",
+    ),
+    path(
+        "episodes/<int:pk>/disagreements/<int:d_pk>/resolve/",
+        views_team.disagreement_resolve,
+        name="disagreement-resolve",
+    ),
+    path("episodes/<int:pk>/incidents/add/", views_team.incident_add, name="incident-add"),
+    path(
+        "episodes/<int:pk>/incidents/<int:incident_pk>/acknowledge/",
+        views_team.incident_acknowledge,
+        name="incident-acknowledge",
+    ),
+    path("episodes/<int:pk>/step-up/", views_team.step_up, name="step-up"),
+    path("episodes/<int:pk>/step-down/", views_team.step_down, name="step-down"),
+    path("episodes/<int:pk>/close/", views_team.close, name="close"),
+    path("episodes/<int:pk>/plan/versions/", views_team.plan_versions, name="plan-versions"),
 ]

@@ -276,10 +276,3 @@ def timeliness(request: AuthedRequest) -> HttpResponse:
             "max_received": max([f.received for f in figures] + [1]),
         },
     )
-
-
-@login_required
-@not_found_as_404
-def episode_detail(request: AuthedRequest, pk: int) -> HttpResponse:
-    episode = selectors.episode_get(user=request.user, episode_id=pk)
-    return render(request, "casework/episode.html", {"episode": episode})

@@ -17,7 +17,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from joinedup.casework.models import Episode, RequestForSupport, RequestStatus
+from joinedup.casework.models import Episode, RequestForSupport, RequestStatus, TeamMember
 from joinedup.errors import NotFound
 from joinedup.partnership.models import Role, Team
 from joinedup.people.models import Involvement, Person
@@ -28,7 +28,7 @@ from joinedup.sharing.models import Action
 # own organisation is working with: it is that organisation's own casework.
 BASIS_OWN_INVOLVEMENT = "own organisation's current involvement"
 BASIS_FRONT_DOOR = "public task: triage of a request for support (Children Act 2004 s10)"
-BASIS_EPISODE = "public task: coordinating early help for the family (Children Act 2004 s10)"
+BASIS_EPISODE = "public task: the team around the family (Children Act 2004 s10)"
 BASIS_OWN_REQUEST = "the practitioner's own request for support"
 
 
@@ -70,8 +70,12 @@ def _person_grounds(user: Any) -> list[tuple[str, Q]]:
         organisation_id=user.organisation_id, person_id=OuterRef("pk")
     )
     grounds = [(BASIS_OWN_INVOLVEMENT, Q(Exists(involved)))]
-    led = Episode.objects.filter(lead_professional=user, persons=OuterRef("pk")).exclude(
-        status="closed"
+    led = (
+        Episode.objects.filter(persons=OuterRef("pk"))
+        .filter(
+            Q(lead_professional=user) | Q(members__practitioner=user, members__left_at__isnull=True)
+        )
+        .exclude(status="closed")
     )
     grounds.append((BASIS_EPISODE, Q(Exists(led))))
     if is_front_door(user):
@@ -129,9 +133,18 @@ def may_triage(user: Any, request: RequestForSupport) -> bool:
 
 
 def episodes_visible_to(user: Any) -> QuerySet[Episode]:
+    """The lead professional and every current member of the team around the family."""
     if not is_practitioner(user):
         return Episode.objects.none()
-    return Episode.objects.filter(lead_professional=user)
+    member = TeamMember.objects.filter(
+        episode=OuterRef("pk"), practitioner=user, left_at__isnull=True
+    )
+    return Episode.objects.filter(Q(lead_professional=user) | Q(Exists(member)))
+
+
+def may_edit_episode(user: Any, episode: Episode) -> bool:
+    """Team members work on the plan; a closed episode is read-only."""
+    return episode.status != "closed" and episodes_visible_to(user).filter(pk=episode.pk).exists()
 
 
 def _require(user: Any, qs: QuerySet[Any], object_id: Any, object_type: str, purpose: str) -> Any:

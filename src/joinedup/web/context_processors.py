@@ -16,6 +16,7 @@ def service(request: HttpRequest) -> dict[str, Any]:
 
         unread = unread_count(user=user)
         navigation = [
+            {"href": reverse("casework:my-work"), "text": "My work"},
             {"href": reverse("web:home"), "text": "My people"},
             {"href": reverse("casework:my-requests"), "text": "Requests"},
         ]
