@@ -166,6 +166,9 @@ def load(
                 detail={"families": added_families, "persons": len(added_persons)},
             )
     from joinedup.demo.casework import load_requests
+    from joinedup.demo.team import load_teams
 
     requests = load_requests(seed) if families >= 20 else 0
+    if requests:
+        load_teams(seed)
     return DemoResult(len(orgs), practitioner_count, added_families, len(added_persons), requests)
