@@ -12,3 +12,4 @@ from joinedup.config.settings import *  # noqa: F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 AXES_FAILURE_LIMIT = 3
+JOINEDUP_INLINE_JOBS = True  # background jobs run in the request, inside the test transaction

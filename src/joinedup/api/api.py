@@ -57,6 +57,7 @@ def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRespo
 
 from joinedup.casework.api import router as casework_router  # noqa: E402
 from joinedup.casework.api_team import router as team_router  # noqa: E402
+from joinedup.identity.api import router as identity_router  # noqa: E402
 from joinedup.partnership.api import router as partnership_router  # noqa: E402
 from joinedup.people.api import router as people_router  # noqa: E402
 
@@ -64,3 +65,4 @@ api.add_router("/people", people_router)
 api.add_router("/organisations", partnership_router)
 api.add_router("", casework_router)
 api.add_router("", team_router)
+api.add_router("", identity_router)

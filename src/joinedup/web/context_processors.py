@@ -22,6 +22,8 @@ def service(request: HttpRequest) -> dict[str, Any]:
         ]
         if is_front_door(user):
             navigation.append({"href": reverse("casework:front-door"), "text": "Front door"})
+        if user.has_role("agency_data_lead"):
+            navigation.append({"href": reverse("identity:upload"), "text": "Load records"})
         navigation += [
             {"href": reverse("web:directory"), "text": "Directory"},
             {

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class IdentityConfig(AppConfig):
+    name = "joinedup.identity"
+    verbose_name = "Identity across agencies"

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from joinedup.identity import views
+
+app_name = "identity"
+
+urlpatterns = [
+    path("records/upload/", views.upload, name="upload"),
+    path("records/imports/<int:pk>/", views.import_detail, name="import"),
+]

@@ -1,0 +1,79 @@
+"""Agency data leads load their own records, and watch the load."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+
+from joinedup.errors import NotFound
+from joinedup.identity import services
+from joinedup.identity.models import ImportJob
+from joinedup.partnership.models import Organisation
+from joinedup.sharing import policy
+from joinedup.web.forms import GovukFormMixin
+from joinedup.web.http import AuthedRequest
+from joinedup.web.jobs import run_in_background
+from joinedup.web.views import not_found_as_404
+
+MAX_UPLOAD = 200 * 1024 * 1024
+
+
+class UploadForm(GovukFormMixin, forms.Form):
+    file = forms.FileField(
+        label="File of records",
+        help_text="CSV (UTF-8), Excel (.xlsx) or a "
+        "FHIR R4 Bundle of Patient resources (.json), with a header row",
+    )
+    strict = forms.BooleanField(
+        label="Refuse the whole file if any value is invalid", required=False
+    )
+
+    def clean_file(self):  # type: ignore[no-untyped-def]
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD:
+            raise forms.ValidationError("The file must be smaller than 200 MB")
+        return upload
+
+
+def _require_data_lead(request: AuthedRequest) -> Organisation:
+    """The practitioner's own agency, if they are its data lead; otherwise a refusal."""
+    organisation = request.user.organisation
+    if organisation is None or not services.may_load(request.user, organisation):
+        raise policy.refuse(request.user, object_type="identity.records_load", object_id="")
+    return organisation
+
+
+@login_required
+@not_found_as_404
+def upload(request: AuthedRequest) -> HttpResponse:
+    organisation = _require_data_lead(request)
+    form = UploadForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+    )
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        job = ImportJob.objects.create(
+            organisation=organisation,
+            uploaded_by=request.user,
+            filename=upload.name[:255],
+            strict=form.cleaned_data["strict"],
+        )
+        run_in_background(
+            services.import_job_run, job_id=job.pk, path=upload.name, data=upload.read()
+        )
+        return redirect("identity:import", job.pk)
+    jobs = ImportJob.objects.filter(organisation=organisation)[:20]
+    return render(request, "identity/upload.html", {"form": form, "jobs": jobs})
+
+
+@login_required
+@not_found_as_404
+def import_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    organisation = _require_data_lead(request)
+    job = ImportJob.objects.filter(pk=pk, organisation=organisation).first()
+    if job is None:
+        raise NotFound()
+    return render(request, "identity/import.html", {"job": job})
