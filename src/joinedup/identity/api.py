@@ -1,15 +1,18 @@
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from ninja import File, Form, Router, Schema
+from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from joinedup.errors import ApplicationError, NotFound
-from joinedup.identity import services
+from joinedup.identity import review, services
+from joinedup.identity.models import PersonMerge
 from joinedup.identity.records import RecordFileError, parse
 from joinedup.partnership.models import Organisation
+from joinedup.people.models import Person
 from joinedup.sharing import policy
 from joinedup.web.http import AuthedRequest
 
@@ -50,3 +53,66 @@ def load_records(
     return services.records_load(
         actor=request.user, organisation=organisation, parsed=parsed, strict=strict
     )
+
+
+class DecisionIn(Schema):
+    same: bool
+
+
+class MergeIn(Schema):
+    kept_person_id: int
+    merged_person_id: int
+    reason: str
+
+
+class MergeOut(Schema):
+    id: int
+    kept_id: int
+    merged_id: int
+    undone_at: datetime | None
+
+
+@router.get("/identity/candidates", summary="Pairs waiting for review")
+def list_candidates(request: AuthedRequest) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": c.pk,
+            "source_record_id": c.source_record_id,
+            "person_id": c.person_id,
+            "probability": c.probability,
+            "match_weight": c.match_weight,
+            "evidence": c.evidence,
+        }
+        for c in review.candidates_for(request.user).filter(status="pending")[:500]
+    ]
+
+
+@router.post("/identity/candidates/{candidate_id}/decision", summary="Same person or not")
+def decide(request: AuthedRequest, candidate_id: int, body: DecisionIn) -> dict[str, Any]:
+    candidate = review.candidate_get(user=request.user, candidate_id=candidate_id)
+    decided = review.candidate_decide(actor=request.user, candidate=candidate, same=body.same)
+    return {"id": decided.pk, "status": decided.status}
+
+
+@router.post("/identity/merges", response={201: MergeOut}, summary="Merge two persons")
+def merge(request: AuthedRequest, body: MergeIn) -> Any:
+    persons = Person.objects.in_bulk([body.kept_person_id, body.merged_person_id])
+    if len(persons) != 2 or not review.may_review(request.user):
+        raise ApplicationError("Choose two existing persons.", field="merged_person_id")
+    return Status(
+        201,
+        review.person_merge(
+            actor=request.user,
+            kept=persons[body.kept_person_id],
+            merged=persons[body.merged_person_id],
+            reason=body.reason,
+        ),
+    )
+
+
+@router.post("/identity/merges/{merge_id}/unmerge", response=MergeOut, summary="Undo a merge")
+def unmerge(request: AuthedRequest, merge_id: int) -> Any:
+    found = PersonMerge.objects.filter(pk=merge_id).first()
+    if found is None or not review.may_review(request.user):
+        raise NotFound()
+    return review.person_unmerge(actor=request.user, merge=found)

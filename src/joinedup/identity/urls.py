@@ -7,4 +7,6 @@ app_name = "identity"
 urlpatterns = [
     path("records/upload/", views.upload, name="upload"),
     path("records/imports/<int:pk>/", views.import_detail, name="import"),
+    path("identity/review/", views.review_queue, name="review"),
+    path("identity/review/<int:pk>/", views.review_candidate, name="candidate"),
 ]

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
-from joinedup.errors import NotFound
-from joinedup.identity import services
+from joinedup.errors import ApplicationError, NotFound
+from joinedup.identity import review, services
 from joinedup.identity.models import ImportJob
 from joinedup.partnership.models import Organisation
 from joinedup.sharing import policy
@@ -77,3 +78,53 @@ def import_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     if job is None:
         raise NotFound()
     return render(request, "identity/import.html", {"job": job})
+
+
+@login_required
+@not_found_as_404
+def review_queue(request: AuthedRequest) -> HttpResponse:
+    if not review.may_review(request.user):
+        raise policy.refuse(request.user, object_type="identity.review_queue", object_id="")
+    pending = list(review.candidates_for(request.user).filter(status="pending")[:100])
+    return render(request, "identity/review_queue.html", {"candidates": pending})
+
+
+@login_required
+@not_found_as_404
+def review_candidate(request: AuthedRequest, pk: int) -> HttpResponse:
+    candidate = review.candidate_get(user=request.user, candidate_id=pk)
+    error = None
+    if request.method == "POST" and request.POST.get("decision") in ("same", "different"):
+        try:
+            review.candidate_decide(
+                actor=request.user, candidate=candidate, same=request.POST["decision"] == "same"
+            )
+        except ApplicationError as exc:
+            error = exc.message
+        else:
+            messages.success(request, "Decision recorded. Later linkage runs will keep it.")
+            return redirect("identity:review")
+    steps, running = [], 0.0
+    for item in candidate.evidence:
+        start = running
+        running += float(item.get("weight", 0))
+        steps.append({**item, "start": start, "end": running})
+    low = min([0.0] + [min(s["start"], s["end"]) for s in steps])
+    high = max([0.0] + [max(s["start"], s["end"]) for s in steps])
+    span = (high - low) or 1.0
+    for s in steps:
+        s["x"] = 120 + 400 * (min(s["start"], s["end"]) - low) / span
+        s["width"] = max(2, 400 * abs(s["end"] - s["start"]) / span)
+    return render(
+        request,
+        "identity/review_candidate.html",
+        {
+            "candidate": candidate,
+            "record": candidate.source_record,
+            "person": candidate.person,
+            "steps": steps,
+            "zero_x": 120 + 400 * (0 - low) / span,
+            "error": error,
+            "chart_height": 30 * len(steps) + 20,
+        },
+    )

@@ -47,6 +47,10 @@ class Person(models.Model):
         "unique pupil number", max_length=13, blank=True, validators=[identifiers.validate_upn]
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_from",
+        help_text="Set when this record was merged into another person (undone by unmerge).",
+    )
 
     class Meta:
         ordering = ["family_name", "given_name"]

@@ -93,7 +93,8 @@ def persons_visible_to(user: Any) -> QuerySet[Person]:
     allowed = Q()
     for _, condition in _person_grounds(user):
         allowed |= condition
-    return Person.objects.filter(allowed)
+    # A person merged into another is reached through the one they were merged into.
+    return Person.objects.filter(allowed, merged_into__isnull=True)
 
 
 def person_decision(user: Any, person: Person, purpose: str = "casework") -> Decision:

@@ -24,6 +24,8 @@ def service(request: HttpRequest) -> dict[str, Any]:
             navigation.append({"href": reverse("casework:front-door"), "text": "Front door"})
         if user.has_role("agency_data_lead"):
             navigation.append({"href": reverse("identity:upload"), "text": "Load records"})
+        if user.has_role("agency_data_lead") or user.has_role("administrator"):
+            navigation.append({"href": reverse("identity:review"), "text": "Same person?"})
         navigation += [
             {"href": reverse("web:directory"), "text": "Directory"},
             {

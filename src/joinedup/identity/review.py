@@ -1,0 +1,207 @@
+"""The review queue, merge and unmerge: people's identities decided by people, and undoable.
+
+A confirmed link is never broken and a rejected pair is never merged by a later linkage run:
+the decisions live on MatchCandidate and SourceRecord.match_status, which linkage respects.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from joinedup.casework.models import Episode, RequestPerson, TeamMember
+from joinedup.errors import ApplicationError, NotFound
+from joinedup.identity.models import MatchCandidate, PersonMerge
+from joinedup.partnership.models import Practitioner, Role
+from joinedup.people.models import (
+    FamilyMember,
+    Involvement,
+    MatchStatus,
+    Person,
+    Relationship,
+    SourceRecord,
+)
+from joinedup.sharing import audit, policy
+from joinedup.sharing.models import Action
+
+BASIS_IDENTITY = "public task: keeping one accurate record per person (UK GDPR Art. 5(1)(d))"
+
+
+def may_review(user: Any) -> bool:
+    return policy.is_practitioner(user) and (
+        user.is_superuser
+        or user.has_role(Role.Code.AGENCY_DATA_LEAD)
+        or user.has_role(Role.Code.ADMINISTRATOR)
+    )
+
+
+def candidates_for(user: Any) -> QuerySet[MatchCandidate]:
+    """Administrators review every agency's candidates; a data lead, their own agency's."""
+    if not may_review(user):
+        return MatchCandidate.objects.none()
+    qs = MatchCandidate.objects.select_related("source_record__organisation", "person")
+    if user.is_superuser or user.has_role(Role.Code.ADMINISTRATOR):
+        return qs
+    return qs.filter(source_record__organisation_id=user.organisation_id)
+
+
+def candidate_get(*, user: Any, candidate_id: Any) -> MatchCandidate:
+    candidate = (
+        candidates_for(user).filter(pk=int(candidate_id)).first()
+        if str(candidate_id).isdigit()
+        else None
+    )
+    if candidate is None:
+        raise policy.refuse(user, object_type="identity.matchcandidate", object_id=candidate_id)
+    audit.record(
+        actor=user,
+        action=Action.VIEW,
+        obj=candidate,
+        persons=[
+            candidate.person_id,
+            *([candidate.source_record.person_id] if candidate.source_record.person_id else []),
+        ],
+        purpose="identity review",
+        lawful_basis=BASIS_IDENTITY,
+    )
+    return candidate
+
+
+@transaction.atomic
+def candidate_decide(
+    *, actor: Practitioner, candidate: MatchCandidate, same: bool
+) -> MatchCandidate:
+    if not candidates_for(actor).filter(pk=candidate.pk).exists():
+        raise NotFound()
+    locked = MatchCandidate.objects.select_for_update().get(pk=candidate.pk)
+    if locked.status != MatchCandidate.Status.PENDING:
+        raise ApplicationError("This pair has already been decided.", status=409)
+    record = SourceRecord.objects.select_for_update().get(pk=locked.source_record_id)
+    if same:
+        if record.match_status == MatchStatus.CONFIRMED and record.person_id not in (
+            None,
+            locked.person_id,
+        ):
+            raise ApplicationError(
+                "This record is confirmed as someone else: a confirmed link "
+                "is never broken. Merge the two persons instead.",
+                status=409,
+            )
+        record.person_id = locked.person_id
+        record.match_status, record.match_probability = MatchStatus.CONFIRMED, locked.probability
+        record.save(update_fields=["person", "match_status", "match_probability"])
+    elif record.person_id == locked.person_id and record.match_status != MatchStatus.CONFIRMED:
+        record.person = None
+        record.match_status = MatchStatus.REJECTED
+        record.save(update_fields=["person", "match_status"])
+    locked.status = MatchCandidate.Status.SAME if same else MatchCandidate.Status.DIFFERENT
+    locked.decided_by, locked.decided_at = actor, timezone.now()
+    locked.save(update_fields=["status", "decided_by", "decided_at"])
+    audit.record(
+        actor=actor,
+        action=Action.UPDATE,
+        obj=locked,
+        persons=[locked.person_id],
+        purpose="identity review",
+        lawful_basis=BASIS_IDENTITY,
+        detail={"same": same},
+    )
+    return locked
+
+
+# Everything that points at a person, and how to move it. Unmerge moves the same ids back.
+MOVABLE: list[tuple[Any, str]] = [
+    (SourceRecord, "person_id"),
+    (Involvement, "person_id"),
+    (FamilyMember, "person_id"),
+    (Relationship, "person_id"),
+    (Relationship, "relative_id"),
+    (RequestPerson, "person_id"),
+    (TeamMember, "person_id"),
+]
+
+
+def _rejected_between(a: Person, b: Person) -> bool:
+    """Has anyone decided that a record of one is a different person from the other?"""
+    return (
+        MatchCandidate.objects.filter(status=MatchCandidate.Status.DIFFERENT)
+        .filter(Q(person=a, source_record__person=b) | Q(person=b, source_record__person=a))
+        .exists()
+    )
+
+
+@transaction.atomic
+def person_merge(*, actor: Practitioner, kept: Person, merged: Person, reason: str) -> PersonMerge:
+    if not may_review(actor) or not (actor.is_superuser or actor.has_role("administrator")):
+        raise NotFound()
+    if kept.pk == merged.pk:
+        raise ApplicationError("Choose two different persons.", field="merged")
+    if kept.merged_into_id or merged.merged_into_id:
+        raise ApplicationError("One of these persons has already been merged.", status=409)
+    if not reason.strip():
+        raise ApplicationError("Say why these are the same person.", field="reason")
+    if _rejected_between(kept, merged):
+        raise ApplicationError(
+            "Refused: a reviewer decided that records of these two are "
+            "different people. Change that decision first.",
+            status=409,
+        )
+    moved: dict[str, list[int]] = {}
+    for model, column in MOVABLE:
+        ids = list(model.objects.filter(**{column: merged.pk}).values_list("pk", flat=True))
+        model.objects.filter(pk__in=ids).update(**{column: kept.pk})
+        moved[f"{model._meta.label_lower}.{column}"] = ids
+    episode_ids = list(Episode.objects.filter(persons=merged).values_list("pk", flat=True))
+    moved["casework.episode.kept_already"] = list(
+        Episode.objects.filter(pk__in=episode_ids, persons=kept).values_list("pk", flat=True)
+    )
+    for episode in Episode.objects.filter(pk__in=episode_ids):
+        episode.persons.remove(merged)
+        episode.persons.add(kept)
+    moved["casework.episode.persons"] = episode_ids
+    Person.objects.filter(pk=merged.pk).update(merged_into=kept)
+    merge = PersonMerge.objects.create(
+        kept=kept, merged=merged, reason=reason.strip(), moved=moved, merged_by=actor
+    )
+    audit.record(
+        actor=actor,
+        action=Action.UPDATE,
+        obj=merge,
+        persons=[kept, merged],
+        purpose="identity merge",
+        lawful_basis=BASIS_IDENTITY,
+    )
+    return merge
+
+
+@transaction.atomic
+def person_unmerge(*, actor: Practitioner, merge: PersonMerge) -> PersonMerge:
+    """Restore both persons with exactly what each had: records, involvements, episodes."""
+    if not may_review(actor) or not (actor.is_superuser or actor.has_role("administrator")):
+        raise NotFound()
+    locked = PersonMerge.objects.select_for_update().get(pk=merge.pk)
+    if locked.undone_at is not None:
+        raise ApplicationError("This merge has already been undone.", status=409)
+    for model, column in MOVABLE:
+        ids = locked.moved.get(f"{model._meta.label_lower}.{column}", [])
+        model.objects.filter(pk__in=ids).update(**{column: locked.merged_id})
+    kept_already = set(locked.moved.get("casework.episode.kept_already", []))
+    for episode in Episode.objects.filter(pk__in=locked.moved.get("casework.episode.persons", [])):
+        episode.persons.add(locked.merged_id)
+        if episode.pk not in kept_already:
+            episode.persons.remove(locked.kept_id)
+    Person.objects.filter(pk=locked.merged_id).update(merged_into=None)
+    locked.undone_by, locked.undone_at = actor, timezone.now()
+    locked.save(update_fields=["undone_by", "undone_at"])
+    audit.record(
+        actor=actor,
+        action=Action.UPDATE,
+        obj=locked,
+        persons=[locked.kept_id, locked.merged_id],
+        purpose="identity unmerge",
+        lawful_basis=BASIS_IDENTITY,
+    )
+    return locked
