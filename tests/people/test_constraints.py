@@ -136,3 +136,27 @@ def test_only_an_organisations_own_practitioners_record_its_involvement(school, 
         )
     assert error.value.field == "organisation"
     assert not Involvement.objects.exists()
+
+
+def test_every_date_trigger_survives_the_migrations():
+    from joinedup.people.db_triggers import expected
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
+        else:
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        names = {row[0] for row in cursor.fetchall()}
+    assert expected(connection.vendor) <= names
+
+
+def test_database_refuses_an_involvement_starting_in_the_future(school):
+    person = factories.person()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Involvement.objects.create(
+            organisation=school,
+            person=person,
+            kind="universal",
+            service="Pupil",
+            started_on=timezone.localdate() + timedelta(days=10),
+        )

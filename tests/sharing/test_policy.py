@@ -73,3 +73,30 @@ def test_involving_other_organisations_never_widens_anyones_access(extra_orgs):
         factories.involvement(factories.organisation(), child)
     assert not policy.person_decision(outsider, child).allowed
     assert child not in policy.persons_visible_to(outsider)
+
+
+def test_a_mental_health_involvement_is_hidden_from_other_organisations(teacher, child, school):
+    camhs = factories.organisation("CAMHS", sector="health")
+    factories.involvement(
+        camhs, child, service="Anxiety support", sensitive_category="mental_health"
+    )
+    clinician = factories.practitioner(camhs, profession="mental_health_practitioner")
+    seen_by_school = {i.organisation for i in policy.involvements_visible_to(teacher, child)}
+    assert seen_by_school == {school}
+    seen_by_camhs = {i.organisation for i in policy.involvements_visible_to(clinician, child)}
+    assert seen_by_camhs == {school, camhs}
+
+
+def test_a_safeguarding_basis_opens_the_whole_index(teacher, child, school):
+    from joinedup.casework import services as casework
+    from joinedup.casework import team
+
+    camhs = factories.organisation("CAMHS", sector="health")
+    factories.involvement(camhs, child, sensitive_category="mental_health")
+    social_worker = factories.practitioner(
+        factories.organisation("CSC", sector="statutory"), profession="social_worker"
+    )
+    episode = casework.episode_open_practitioner_led(actor=teacher, persons=[child])
+    team.episode_step_up(actor=teacher, episode=episode, to=social_worker, reason="s47")
+    orgs = {i.organisation for i in policy.involvements_visible_to(social_worker, child)}
+    assert camhs in orgs

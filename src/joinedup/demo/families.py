@@ -231,6 +231,7 @@ class DemoInvolvement:
     started_on: date
     ended_on: date | None = None
     flags: dict[str, bool] = field(default_factory=dict)
+    sensitive: str = ""
 
 
 @dataclass
@@ -352,7 +353,8 @@ def _involvements(
         start = _since(rng, p.date_of_birth)
         if ended and ended < start:
             ended = None
-        out.append(DemoInvolvement(p.key, org, kind, service, start, ended, flags))
+        sensitive = SENSITIVE_SERVICES.get(org, "")
+        out.append(DemoInvolvement(p.key, org, kind, service, start, ended, flags, sensitive))
 
     gp = locality == "North" or rng.random() < 0.4
     for p in family:
@@ -431,6 +433,11 @@ def typo(rng: random.Random, text: str) -> str:
     return text[:i] + text[i] + text[i:]
 
 
+SENSITIVE_SERVICES = {
+    "cyp-mental-health": "mental_health",
+    "safe-harbour": "domestic_abuse",
+    "youth-justice": "criminal_justice",
+}
 HEALTH_ORGS = {"millbrook-gp", "health-visiting", "cyp-mental-health"}
 SCHOOLS = {"oakfield-primary", "riverside-academy"}
 

@@ -115,6 +115,7 @@ def _load_family(fam: gen.DemoFamily, orgs: dict[str, Organisation], seed: int) 
             service=i.service,
             started_on=i.started_on,
             ended_on=i.ended_on,
+            sensitive_category=i.sensitive,
             **i.flags,
         )
         for i in fam.involvements

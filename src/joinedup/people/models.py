@@ -48,7 +48,11 @@ class Person(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     merged_into = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_from",
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_from",
         help_text="Set when this record was merged into another person (undone by unmerge).",
     )
 
@@ -211,6 +215,24 @@ class InvolvementKind(models.TextChoices):
     STATUTORY = "statutory", "Statutory involvement"
 
 
+class SensitiveCategory(models.TextChoices):
+    SEXUAL_HEALTH = "sexual_health", "Sexual health"
+    MENTAL_HEALTH = "mental_health", "Mental health"
+    SUBSTANCE_USE = "substance_use", "Substance use"
+    DOMESTIC_ABUSE = "domestic_abuse", "Domestic abuse"
+    CRIMINAL_JUSTICE = "criminal_justice", "Criminal justice"
+    IMMIGRATION = "immigration", "Immigration status"
+
+
+# Involvement with these services is itself sensitive: others learn of it only with the
+# person's explicit consent or on a safeguarding basis.
+HIDDEN_SERVICE_CATEGORIES = {
+    SensitiveCategory.SEXUAL_HEALTH,
+    SensitiveCategory.MENTAL_HEALTH,
+    SensitiveCategory.SUBSTANCE_USE,
+}
+
+
 class Involvement(models.Model):
     """An organisation's work with a person; current while it has started and not ended."""
 
@@ -232,6 +254,12 @@ class Involvement(models.Model):
     child_looked_after = models.BooleanField(default=False)
     ehc_plan = models.BooleanField("education, health and care plan", default=False)
     youth_justice_order = models.BooleanField(default=False)
+    sensitive_category = models.CharField(
+        max_length=20,
+        choices=SensitiveCategory.choices,
+        blank=True,
+        help_text="Set for sensitive services; the policy decides who may know of them.",
+    )
 
     class Meta:
         ordering = ["-started_on"]

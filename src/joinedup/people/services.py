@@ -138,6 +138,7 @@ def involvement_start(
     started_on: date,
     contact: Practitioner | None = None,
     flags: dict[str, bool] | None = None,
+    sensitive_category: str = "",
 ) -> Involvement:
     _require_own_organisation(actor, organisation)
     _not_in_future(started_on, "started_on", "The start date")
@@ -160,6 +161,7 @@ def involvement_start(
         started_on=started_on,
         contact=contact,
         team=getattr(contact, "team", None),
+        sensitive_category=sensitive_category,
         **(flags or {}),
     )
     _full_clean(involvement)

@@ -20,7 +20,7 @@ from django.utils import timezone
 from joinedup.casework.models import Episode, RequestForSupport, RequestStatus, TeamMember
 from joinedup.errors import NotFound
 from joinedup.partnership.models import Role, Team
-from joinedup.people.models import Involvement, Person
+from joinedup.people.models import HIDDEN_SERVICE_CATEGORIES, Involvement, Person
 from joinedup.sharing import audit
 from joinedup.sharing.models import Action
 
@@ -172,8 +172,27 @@ def require_episode(user: Any, episode_id: Any, purpose: str = "casework") -> Ep
 
 
 def involvements_visible_to(user: Any, person: Person) -> QuerySet[Involvement]:
-    """The involvements with a visible person that this user may see: all of them, for now."""
-    return current_involvements().filter(person=person)
+    """The involvement index for a person, as this reader may know it.
+
+    Involvement with a sexual-health, mental-health or substance-use service is itself special
+    category information: it is listed only to that service's own organisation, or where a
+    safeguarding basis applies (the reader's team holds the child's episode after step-up to
+    children's social care, Children Act 1989 s47). Consent-based sharing extends this.
+    """
+    current = current_involvements().filter(person=person)
+    if not is_practitioner(user):
+        return current.none()
+    hidden = Q(sensitive_category__in=list(HIDDEN_SERVICE_CATEGORIES)) & ~Q(
+        organisation_id=user.organisation_id
+    )
+    if _safeguarding_basis(user, person):
+        return current
+    return current.exclude(hidden)
+
+
+def _safeguarding_basis(user: Any, person: Person) -> bool:
+    """Section 47 enquiries: the team of a stepped-up episode may know of every service."""
+    return episodes_visible_to(user).filter(persons=person, status="stepped_up").exists()
 
 
 def refuse(user: Any, *, object_type: str, object_id: Any, purpose: str = "") -> NotFound:
