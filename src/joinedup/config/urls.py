@@ -11,6 +11,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("joinedup.casework.urls")),
     path("", include("joinedup.identity.urls")),
+    path("", include("joinedup.sharing.urls")),
     path("", include("joinedup.web.urls")),
 ]
 

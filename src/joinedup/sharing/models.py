@@ -94,3 +94,184 @@ class ChainHead(models.Model):
 
     seq = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="0" * 64)
+
+
+class ReviewOutcome(models.TextChoices):
+    PENDING = "pending", "Waiting for review"
+    JUSTIFIED = "justified", "Justified"
+    NOT_JUSTIFIED = "not_justified", "Not justified"
+
+
+class BreakGlass(models.Model):
+    """Emergency access: a practitioner opened a record beyond their rights, giving a reason.
+
+    The grant lasts a limited time; every one waits for the data-protection officer's review.
+    """
+
+    practitioner = models.ForeignKey(
+        Practitioner, on_delete=models.PROTECT, related_name="break_glass_grants"
+    )
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField()
+    opened_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    outcome = models.CharField(
+        max_length=20, choices=ReviewOutcome.choices, default=ReviewOutcome.PENDING
+    )
+    reviewed_by = models.ForeignKey(
+        Practitioner, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-opened_at"]
+        verbose_name = "break-glass access"
+        verbose_name_plural = "break-glass accesses"
+        indexes = [
+            models.Index(
+                fields=["practitioner", "person", "expires_at"], name="break_glass_holder_idx"
+            ),
+            models.Index(fields=["outcome", "opened_at"], name="break_glass_queue_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(expires_at__gt=models.F("opened_at")),
+                name="break_glass_expires_after_opening",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(reason=""), name="break_glass_reason_required"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Break-glass #{self.pk} by {self.practitioner}"
+
+
+class ConsentRecordImmutable(Exception):
+    """A consent record, once written, is never edited: a change is a new record."""
+
+
+class ConsentRecordQuerySet(models.QuerySet["ConsentRecord"]):
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise ConsentRecordImmutable("Consent records cannot be changed.")
+
+    def delete(self) -> NoReturn:  # type: ignore[override]
+        raise ConsentRecordImmutable("Consent records cannot be deleted.")
+
+    def bulk_update(self, *args: Any, **kwargs: Any) -> NoReturn:  # type: ignore[override]
+        raise ConsentRecordImmutable("Consent records cannot be changed.")
+
+
+class ConsentEvent(models.TextChoices):
+    GIVEN = "given", "Given"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class ConsentGiver(models.TextChoices):
+    YOUNG_PERSON = "young_person", "The young person, who has sufficient understanding"
+    PARENTAL_RESPONSIBILITY = "parental_responsibility", "Someone with parental responsibility"
+
+
+class ConsentPurpose(models.TextChoices):
+    ASSESSMENT = "assessment", "Assessment"
+    PLANNING = "planning", "Planning support"
+    REFERRAL = "referral", "Referral to a service"
+
+
+class ConsentMethod(models.TextChoices):
+    WRITTEN = "written", "In writing (signed)"
+    VERBAL = "verbal", "Spoken, recorded by the practitioner"
+    ELECTRONIC = "electronic", "Electronically"
+
+
+class ConsentRecord(models.Model):
+    """Consent to share a person's information, after ISO/IEC TS 27560 (consent records).
+
+    Only consent to *share information*. Kept apart, elsewhere: the lawful basis of each share
+    (on the access event), the family's agreement to receive a service, consent to medical
+    treatment, and whether the family was told of a share (SharingNotice).
+
+    A record is never edited. Withdrawal is a new record (event "withdrawn") that points at the
+    record it withdraws.
+    """
+
+    record_id = models.UUIDField(unique=True, editable=False)
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="consent_records"
+    )
+    event = models.CharField(max_length=10, choices=ConsentEvent.choices)
+    withdraws = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="withdrawal"
+    )
+    # Who gave (or withdrew) it: the young person, or someone with parental responsibility.
+    given_by = models.CharField(max_length=30, choices=ConsentGiver.choices)
+    given_by_name = models.CharField(max_length=200)
+    given_by_relationship = models.CharField(max_length=100, blank=True)
+    effective_on = models.DateField(help_text="The day consent was given, or withdrawn.")
+    expires_on = models.DateField(null=True, blank=True)
+    # Scope: organisations named, or whole sectors; and purposes.
+    organisations = models.ManyToManyField(Organisation, blank=True, related_name="+")
+    sectors = models.JSONField(default=list, blank=True)
+    purposes = models.JSONField(default=list, blank=True)
+    method = models.CharField(max_length=20, choices=ConsentMethod.choices)
+    evidence = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        Practitioner, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+
+    objects = ConsentRecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-effective_on", "-pk"]
+        indexes = [models.Index(fields=["person", "event"], name="consent_person_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(event="given", withdraws__isnull=True)
+                | models.Q(event="withdrawn", withdraws__isnull=False),
+                name="consent_withdrawal_points_at_a_record",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(given_by_name=""), name="consent_giver_named"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Consent {self.event} for {self.person_id} on {self.effective_on}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise ConsentRecordImmutable("Consent records cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise ConsentRecordImmutable("Consent records cannot be deleted.")
+
+
+class NoticeKind(models.TextChoices):
+    TOLD = "told", "The family was told"
+    NOT_TOLD_RISK = "not_told_risk", "Not told, because telling would put someone at risk"
+
+
+class SharingNotice(models.Model):
+    """Whether the family was told of a share. Not consent: a family can be told of a share
+    made on another lawful basis, or not told because telling would put someone at risk."""
+
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=20, choices=NoticeKind.choices)
+    reason = models.TextField(blank=True, help_text="Why not told: required when not told.")
+    recorded_by = models.ForeignKey(
+        Practitioner, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-recorded_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(kind="not_told_risk", reason=""),
+                name="notice_not_told_needs_reason",
+            )
+        ]

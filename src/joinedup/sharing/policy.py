@@ -22,7 +22,7 @@ from joinedup.errors import NotFound
 from joinedup.partnership.models import Role, Team
 from joinedup.people.models import HIDDEN_SERVICE_CATEGORIES, Involvement, Person
 from joinedup.sharing import audit
-from joinedup.sharing.models import Action
+from joinedup.sharing.models import Action, BreakGlass, ConsentEvent, ConsentRecord
 
 # The basis written on an access event when a practitioner reads the record of a person their
 # own organisation is working with: it is that organisation's own casework.
@@ -83,6 +83,7 @@ def _person_grounds(user: Any) -> list[tuple[str, Q]]:
             status=RequestStatus.RECEIVED, people__person=OuterRef("pk")
         )
         grounds.append((BASIS_FRONT_DOOR, Q(Exists(open_request))))
+    grounds.append(_break_glass_ground(user))  # last: an ordinary basis is named first
     return grounds
 
 
@@ -219,3 +220,53 @@ def require_person(user: Any, person_id: Any, purpose: str = "casework") -> tupl
     if person is None or not decision.allowed:
         raise refuse(user, object_type="people.person", object_id=person_id, purpose=purpose)
     return person, decision
+
+
+# Break-glass: emergency access beyond the user's rights, given a reason, for a limited time.
+# UK GDPR Art. 6(1)(d) and 9(2)(c): to protect someone's vital interests.
+BASIS_BREAK_GLASS = "break-glass: vital interests"
+
+
+def _break_glass_ground(user: Any) -> tuple[str, Q]:
+    """Security: only the holder of the grant, and only until it expires."""
+    held = BreakGlass.objects.filter(
+        practitioner_id=user.pk, person_id=OuterRef("pk"), expires_at__gt=timezone.now()
+    )
+    return (BASIS_BREAK_GLASS, Q(Exists(held)))
+
+
+def is_data_protection_officer(user: Any) -> bool:
+    return is_practitioner(user) and user.has_role(Role.Code.DATA_PROTECTION_OFFICER)
+
+
+def require_data_protection_officer(user: Any, *, object_type: str, object_id: Any = "") -> None:
+    """The data-protection officer's pages. Security: anyone else is refused (audited) as 404."""
+    if not is_data_protection_officer(user):
+        raise refuse(user, object_type=object_type, object_id=object_id, purpose="data protection")
+
+
+def consent_covers(
+    person: Person, organisation: Any, purpose: str, on: date | None = None
+) -> ConsentRecord | None:
+    """The newest consent that covers sharing this person's information with this organisation
+    for this purpose on this day, or None.
+
+    Covered: given on or before the day, not expired, not withdrawn on or before the day (a
+    withdrawal counts at once), naming the organisation or its whole sector, and the purpose.
+    """
+    on = on or timezone.localdate()
+    withdrawn = ConsentRecord.objects.filter(
+        withdraws=OuterRef("pk"), event=ConsentEvent.WITHDRAWN, effective_on__lte=on
+    )
+    candidates = (
+        ConsentRecord.objects.filter(person=person, event=ConsentEvent.GIVEN, effective_on__lte=on)
+        .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=on))
+        .exclude(Exists(withdrawn))
+        .prefetch_related("organisations")
+        .order_by("-effective_on", "-pk")
+    )
+    for record in candidates:
+        named = any(o.pk == organisation.pk for o in record.organisations.all())
+        if purpose in record.purposes and (named or organisation.sector in record.sectors):
+            return record
+    return None

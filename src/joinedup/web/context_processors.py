@@ -26,6 +26,8 @@ def service(request: HttpRequest) -> dict[str, Any]:
             navigation.append({"href": reverse("identity:upload"), "text": "Load records"})
         if user.has_role("agency_data_lead") or user.has_role("administrator"):
             navigation.append({"href": reverse("identity:review"), "text": "Same person?"})
+        if user.has_role("data_protection_officer"):
+            navigation.append({"href": reverse("sharing:dpo-home"), "text": "Data protection"})
         navigation += [
             {"href": reverse("web:directory"), "text": "Directory"},
             {

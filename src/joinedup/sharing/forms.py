@@ -1,0 +1,173 @@
+"""GOV.UK-styled forms of the sharing app."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from joinedup.partnership.models import Organisation, Sector
+from joinedup.sharing.models import (
+    Action,
+    ConsentGiver,
+    ConsentMethod,
+    ConsentPurpose,
+    ReviewOutcome,
+)
+from joinedup.web.forms import GovukDateField, GovukFormMixin
+
+
+class EmergencyAccessForm(GovukFormMixin, forms.Form):
+    reference = forms.CharField(
+        label="Person's reference",
+        max_length=20,
+        help_text="The reference you were given, for example P-ABCD2345",
+        error_messages={"required": "Enter the person's reference"},
+    )
+    reason = forms.CharField(
+        label="Why do you need to open this record now?",
+        help_text=(
+            "Say what the emergency is. The data-protection officer reads this and reviews "
+            "every emergency access."
+        ),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter why you need to open this record now"},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["reference"].widget.attrs.update(
+            {"class": "govuk-input govuk-input--width-10", "spellcheck": "false"}
+        )
+
+
+class BreakGlassReviewForm(GovukFormMixin, forms.Form):
+    outcome = forms.ChoiceField(
+        label="Was this emergency access justified?",
+        choices=[
+            (ReviewOutcome.JUSTIFIED, "Justified"),
+            (ReviewOutcome.NOT_JUSTIFIED, "Not justified"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether the access was justified"},
+    )
+    notes = forms.CharField(
+        label="Notes",
+        required=False,
+        help_text="Required if it was not justified: say why, and what happens next",
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class ReferenceForm(GovukFormMixin, forms.Form):
+    reference = forms.CharField(
+        label="Person's reference",
+        max_length=20,
+        help_text="For example, P-ABCD2345",
+        error_messages={"required": "Enter the person's reference"},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["reference"].widget.attrs.update(
+            {"class": "govuk-input govuk-input--width-10", "spellcheck": "false"}
+        )
+
+
+class AuditSearchForm(GovukFormMixin, forms.Form):
+    reference = forms.CharField(label="Person's reference", required=False, max_length=20)
+    user = forms.CharField(label="User's email address", required=False, max_length=254)
+    organisation = forms.ModelChoiceField(
+        label="Organisation",
+        queryset=Organisation.objects.order_by("name"),
+        required=False,
+        empty_label="Any organisation",
+    )
+    action = forms.ChoiceField(
+        label="Action", required=False, choices=[("", "Any action"), *Action.choices]
+    )
+    date_from = GovukDateField(label="From", required=False, help_text="For example, 4 3 2026")
+    date_to = GovukDateField(label="To", required=False, help_text="For example, 31 3 2026")
+
+
+class ConsentForm(GovukFormMixin, forms.Form):
+    given_by = forms.ChoiceField(
+        label="Who gave consent?",
+        choices=ConsentGiver.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Say who gave consent"},
+    )
+    given_by_name = forms.CharField(
+        label="Name of the person with parental responsibility",
+        required=False,
+        max_length=200,
+        help_text="Only if someone with parental responsibility gave consent",
+    )
+    given_by_relationship = forms.CharField(
+        label="Their relationship to the child", required=False, max_length=100
+    )
+    organisations = forms.ModelMultipleChoiceField(
+        label="Organisations it may be shared with",
+        queryset=Organisation.objects.order_by("name"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    sectors = forms.MultipleChoiceField(
+        label="Or every organisation in these sectors",
+        choices=Sector.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    purposes = forms.MultipleChoiceField(
+        label="What it may be shared for",
+        choices=ConsentPurpose.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    method = forms.ChoiceField(
+        label="How was consent given?",
+        choices=ConsentMethod.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Say how consent was given"},
+    )
+    evidence = forms.CharField(
+        label="Evidence",
+        required=False,
+        help_text="For example, where the signed form is kept",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    given_on = GovukDateField(label="Date given", required=False, help_text="For example, 4 3 2026")
+    expires_on = GovukDateField(
+        label="Expiry date (optional)", required=False, help_text="For example, 4 3 2027"
+    )
+
+
+class ConsentWithdrawForm(GovukFormMixin, forms.Form):
+    record = forms.ChoiceField(
+        label="Which consent is withdrawn?",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose a consent that was given"},
+    )
+    withdrawn_by = forms.ChoiceField(
+        label="Who withdrew it?",
+        choices=ConsentGiver.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Say who gave consent"},
+    )
+    withdrawn_by_name = forms.CharField(
+        label="Name of the person with parental responsibility", required=False, max_length=200
+    )
+    method = forms.ChoiceField(
+        label="How was it withdrawn?",
+        choices=ConsentMethod.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Say how consent was withdrawn"},
+    )
+    note = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    withdrawn_on = GovukDateField(
+        label="Date withdrawn", required=False, help_text="For example, 4 3 2026"
+    )
+
+    def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["record"].choices = choices  # type: ignore[attr-defined]

@@ -1,0 +1,27 @@
+from django.urls import path
+
+from joinedup.sharing import views
+
+app_name = "sharing"
+
+urlpatterns = [
+    path("emergency-access/", views.emergency_access, name="emergency-access"),
+    path("data-protection/", views.dpo_home, name="dpo-home"),
+    path("data-protection/audit/", views.audit_search, name="audit-search"),
+    path("data-protection/audit/export.csv", views.audit_export, name="audit-export"),
+    path("data-protection/who-has-seen/", views.person_access, name="person-access"),
+    path("data-protection/unusual/", views.unusual_access, name="unusual-access"),
+    path("data-protection/chain/", views.audit_chain, name="audit-chain"),
+    path("data-protection/break-glass/", views.break_glass_queue, name="break-glass-queue"),
+    path(
+        "data-protection/break-glass/<int:pk>/",
+        views.break_glass_review,
+        name="break-glass-review",
+    ),
+    path("people/<int:person_id>/consent/", views.consent, name="consent"),
+    path("people/<int:person_id>/consent/new/", views.consent_new, name="consent-new"),
+    path(
+        "people/<int:person_id>/consent/withdraw/", views.consent_withdraw, name="consent-withdraw"
+    ),
+    path("people/<int:person_id>/consent.json", views.consent_json, name="consent-json"),
+]
