@@ -43,3 +43,24 @@ def raise_request(asker, child, *, red=False, agreement="yes", reason="", submit
         contact_telephone="01632 960000",
     )
     return services.request_submit(actor=asker, request=draft) if submit else draft
+
+
+@pytest.fixture
+def health_org(db):
+    from tests import factories as f
+
+    return f.organisation("Demo Health Visiting", sector="health")
+
+
+@pytest.fixture
+def nurse(health_org, child):
+    """A health practitioner whose organisation works with the child, but not in the team."""
+    from tests import factories as f
+
+    f.involvement(health_org, child, service="Health visiting")
+    return f.practitioner(health_org, profession="health_visitor")
+
+
+@pytest.fixture
+def open_episode(teacher, child):
+    return services.episode_open_practitioner_led(actor=teacher, persons=[child])

@@ -100,3 +100,28 @@ def test_a_safeguarding_basis_opens_the_whole_index(teacher, child, school):
     team.episode_step_up(actor=teacher, episode=episode, to=social_worker, reason="s47")
     orgs = {i.organisation for i in policy.involvements_visible_to(social_worker, child)}
     assert camhs in orgs
+
+
+def test_explicit_consent_lets_an_organisation_know_of_a_sensitive_service(teacher, child, school):
+    from datetime import date
+
+    from joinedup.sharing import services as sharing
+
+    camhs = factories.organisation("CAMHS", sector="health")
+    factories.involvement(camhs, child, sensitive_category="mental_health")
+    assert camhs not in {i.organisation for i in policy.involvements_visible_to(teacher, child)}
+    record = sharing.consent_give(
+        actor=teacher,
+        person=child,
+        given_by="young_person",
+        organisations=[school],
+        sectors=[],
+        purposes=["planning"],
+        method="verbal",
+        given_on=date.today(),
+    )
+    assert camhs in {i.organisation for i in policy.involvements_visible_to(teacher, child)}
+    sharing.consent_withdraw(
+        actor=teacher, record=record, withdrawn_by="young_person", withdrawn_on=date.today()
+    )
+    assert camhs not in {i.organisation for i in policy.involvements_visible_to(teacher, child)}

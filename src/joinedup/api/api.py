@@ -56,6 +56,7 @@ def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRespo
 
 
 from joinedup.casework.api import router as casework_router  # noqa: E402
+from joinedup.casework.api_assessment import router as assessment_router  # noqa: E402
 from joinedup.casework.api_team import router as team_router  # noqa: E402
 from joinedup.identity.api import router as identity_router  # noqa: E402
 from joinedup.partnership.api import router as partnership_router  # noqa: E402
@@ -65,4 +66,5 @@ api.add_router("/people", people_router)
 api.add_router("/organisations", partnership_router)
 api.add_router("", casework_router)
 api.add_router("", team_router)
+api.add_router("", assessment_router)
 api.add_router("", identity_router)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from joinedup.casework import views, views_team
+from joinedup.casework import views, views_assessment, views_chronology, views_team
 
 app_name = "casework"
 
@@ -54,4 +54,52 @@ urlpatterns += [
     path("episodes/<int:pk>/step-down/", views_team.step_down, name="step-down"),
     path("episodes/<int:pk>/close/", views_team.close, name="close"),
     path("episodes/<int:pk>/plan/versions/", views_team.plan_versions, name="plan-versions"),
+]
+
+urlpatterns += [
+    path("episodes/<int:pk>/chronology/", views_chronology.chronology_page, name="chronology"),
+    path(
+        "episodes/<int:pk>/chronology.csv",
+        views_chronology.chronology_export,
+        name="chronology-csv",
+    ),
+    path(
+        "episodes/<int:pk>/chronology/alerts/<int:alert_pk>/acknowledge/",
+        views_chronology.alert_acknowledge,
+        name="pattern-alert-acknowledge",
+    ),
+    path(
+        "people/<int:pk>/chronology/new/",
+        views_chronology.entry_new,
+        name="chronology-entry-new",
+    ),
+]
+
+urlpatterns += [
+    path("episodes/<int:pk>/assessments/", views_assessment.assessment_list, name="assessments"),
+    path(
+        "episodes/<int:pk>/assessments/start/",
+        views_assessment.assessment_start,
+        name="assessment-start",
+    ),
+    path(
+        "episodes/<int:pk>/assessments/<int:a_pk>/",
+        views_assessment.assessment_detail,
+        name="assessment",
+    ),
+    path(
+        "episodes/<int:pk>/assessments/<int:a_pk>/steps/<slug:step>/",
+        views_assessment.assessment_step,
+        name="assessment-step",
+    ),
+    path(
+        "episodes/<int:pk>/assessments/<int:a_pk>/complete/",
+        views_assessment.assessment_complete,
+        name="assessment-complete",
+    ),
+    path(
+        "episodes/<int:pk>/assessments/<int:a_pk>/share/",
+        views_assessment.assessment_share,
+        name="assessment-share",
+    ),
 ]

@@ -186,9 +186,17 @@ def involvements_visible_to(user: Any, person: Person) -> QuerySet[Involvement]:
     hidden = Q(sensitive_category__in=list(HIDDEN_SERVICE_CATEGORIES)) & ~Q(
         organisation_id=user.organisation_id
     )
-    if _safeguarding_basis(user, person):
+    if _safeguarding_basis(user, person) or _explicit_consent(user, person):
         return current
     return current.exclude(hidden)
+
+
+def _explicit_consent(user: Any, person: Person) -> bool:
+    """The person's (or their parent's) consent to share with the reader's organisation."""
+    organisation = getattr(user, "organisation", None)
+    return organisation is not None and any(
+        consent_covers(person, organisation, purpose) for purpose in ("assessment", "planning")
+    )
 
 
 def _safeguarding_basis(user: Any, person: Person) -> bool:
