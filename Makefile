@@ -37,7 +37,7 @@ test: install browser
 	JOINEDUP_DEBUG=false $(BIN)/pytest $(PYTEST_ARGS)
 
 test-postgres: install browser
-	JOINEDUP_DEBUG=false DATABASE_URL=postgres://postgres@127.0.0.1:5432/test $(BIN)/pytest $(PYTEST_ARGS)
+	JOINEDUP_DEBUG=false DATABASE_URL=postgres://postgres@127.0.0.1:5432/test $(BIN)/pytest -m "not spark" $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check src tests benchmarks
@@ -48,7 +48,7 @@ bench: install
 	$(BIN)/python benchmarks/run.py
 
 bench-identity: install
-	$(BIN)/python benchmarks/identity/run.py
+	$(BIN)/python benchmarks/identity/run.py --records $(or $(RECORDS),1000000)
 
 clean:
 	rm -rf $(VENV) node_modules var test-artifacts

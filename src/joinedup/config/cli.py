@@ -20,7 +20,7 @@ def main(argv: list[str] | None = None) -> int:
         if args[1] in STANDALONE:
             from importlib import import_module
 
-            return int(import_module(STANDALONE[args[1]]).main(args[2:]) or 0)
+            return int(import_module(STANDALONE[args[1]]).main(args[1:]) or 0)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "joinedup.config.settings")
     from django.core.exceptions import ImproperlyConfigured
 

@@ -1,0 +1,336 @@
+"""The comparisons the model scores, written once and turned into both Splink levels and Python.
+
+Each level is a small expression over the left (l) and right (r) record. Splink gets SQL built
+by its own level library (so the SQL suits DuckDB and Spark alike); the real-time matcher gets
+Python predicates built from the same expression. Keeping one source for both is what makes
+their match weights identical.
+
+The expressions never use NOT, so SQL's NULL (unknown) behaves exactly as Python's False.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import jellyfish
+
+Expr = tuple[Any, ...]
+Record = dict[str, Any]
+Predicate = Callable[[Record, Record], bool]
+
+
+@dataclass(frozen=True)
+class Level:
+    label: str
+    expr: Expr
+    tf_column: str | None = None  # term-frequency adjustment, on exact-match levels only
+    is_null: bool = False
+
+
+@dataclass(frozen=True)
+class ComparisonSpec:
+    name: str
+    description: str
+    levels: tuple[Level, ...] = field(default_factory=tuple)
+
+
+def exact(col: str) -> Expr:
+    return ("exact", col)
+
+
+def jw(col: str, threshold: float) -> Expr:
+    return ("jw", col, threshold)
+
+
+def dl(col: str, distance: int) -> Expr:
+    return ("dl", col, distance)
+
+
+def intersect(col: str) -> Expr:
+    return ("intersect", col)
+
+
+def all_of(*exprs: Expr) -> Expr:
+    return ("and", *exprs)
+
+
+DOB_SWAP: Expr = ("dob_swap",)
+ELSE: Expr = ("else",)
+
+
+def null_level(col: str) -> Level:
+    return Level(f"{col} missing", ("null", col), is_null=True)
+
+
+def else_level() -> Level:
+    return Level("All other comparisons", ELSE)
+
+
+def _name_levels(col: str, groups_col: str, nickname_label: str) -> tuple[Level, ...]:
+    return (
+        null_level(col),
+        Level("Exact match", exact(col), tf_column=col),
+        Level(nickname_label, intersect(groups_col)),
+        # Catches typos in short names (Leo / Loe) that Jaro-Winkler scores low.
+        Level("One character different", dl(col, 1)),
+        Level("Jaro-Winkler >= 0.92", jw(col, 0.92)),
+        Level("Jaro-Winkler >= 0.8", jw(col, 0.8)),
+        else_level(),
+    )
+
+
+GIVEN_NAME = ComparisonSpec(
+    "given_name",
+    "Given name, allowing nicknames (Bill = William) and typos",
+    _name_levels("given_name", "given_name_groups", "Nickname or short form"),
+)
+
+FAMILY_NAME = ComparisonSpec(
+    "family_name",
+    "Family name, allowing typos and one part of a hyphenated name",
+    (
+        null_level("family_name"),
+        Level("Exact match", exact("family_name"), tf_column="family_name"),
+        Level("Jaro-Winkler >= 0.92", jw("family_name", 0.92)),
+        Level("Shares a part of a hyphenated name", intersect("family_name_parts")),
+        Level("Jaro-Winkler >= 0.8", jw("family_name", 0.8)),
+        else_level(),
+    ),
+)
+
+DATE_OF_BIRTH = ComparisonSpec(
+    "date_of_birth",
+    "Date of birth, allowing one typo or day and month swapped",
+    (
+        null_level("date_of_birth"),
+        Level("Exact match", exact("date_of_birth")),
+        Level("One character different", dl("date_of_birth", 1)),
+        Level("Day and month swapped", DOB_SWAP),
+        else_level(),
+    ),
+)
+
+SAME_HOME = all_of(exact("address_number"), jw("address", 0.88))
+
+HOUSEHOLD = ComparisonSpec(
+    "household",
+    "Where the person lives: postcode and street address as one piece of evidence",
+    (
+        Level("No postcode or address", ("household_null",), is_null=True),
+        Level("Same home and postcode", all_of(exact("postcode"), SAME_HOME)),
+        Level("Same home, postcode differs or missing", SAME_HOME),
+        Level("Same postcode, different or missing address", exact("postcode")),
+        Level("Same postcode sector", exact("postcode_sector")),
+        else_level(),
+    ),
+)
+
+# The alternative the benchmark measures against: the same facts as two separate comparisons,
+# which counts "lives in the same household" twice.
+POSTCODE = ComparisonSpec(
+    "postcode",
+    "Postcode",
+    (
+        null_level("postcode"),
+        Level("Exact match", exact("postcode")),
+        Level("Same postcode sector", exact("postcode_sector")),
+        else_level(),
+    ),
+)
+ADDRESS = ComparisonSpec(
+    "address",
+    "Street address",
+    (null_level("address"), Level("Same home", SAME_HOME), else_level()),
+)
+
+
+def _identifier(col: str, description: str) -> ComparisonSpec:
+    # No "one character different" level: a mistyped identifier is a different identifier, and
+    # NHS numbers with a typo almost always fail their check digit and are already missing.
+    return ComparisonSpec(
+        col, description, (null_level(col), Level("Exact match", exact(col)), else_level())
+    )
+
+
+NHS_NUMBER = _identifier("nhs_number", "NHS number (checked with its check digit)")
+UPN = _identifier("upn", "Unique pupil number")
+SEX = _identifier("sex", "Sex")
+# Another identifier two agencies may share (a council person number, a police reference).
+OTHER_ID = _identifier("other_id", "Other shared identifier")
+
+JOINEDUP_COMPARISONS = (
+    GIVEN_NAME, FAMILY_NAME, DATE_OF_BIRTH, HOUSEHOLD, NHS_NUMBER, UPN, OTHER_ID, SEX,
+)  # fmt: skip
+SEPARATE_HOUSEHOLD_COMPARISONS = (
+    GIVEN_NAME, FAMILY_NAME, DATE_OF_BIRTH, POSTCODE, ADDRESS, NHS_NUMBER, UPN, OTHER_ID, SEX,
+)  # fmt: skip
+
+
+# ---- Python predicates -------------------------------------------------------------------
+
+
+def _python(expr: Expr) -> Predicate:
+    # x is the left record and y the right, as Splink's _l and _r columns.
+    kind = expr[0]
+    if kind == "null":
+        col = expr[1]
+        return lambda x, y: x[col] is None or y[col] is None
+    if kind == "household_null":
+        return lambda x, y: _no_home(x) or _no_home(y)
+    if kind == "exact":
+        col = expr[1]
+        return lambda x, y: x[col] is not None and x[col] == y[col]
+    if kind == "jw":
+        return _jw_predicate(expr[1], expr[2])
+    if kind == "dl":
+        return _dl_predicate(expr[1], expr[2])
+    if kind == "intersect":
+        col = expr[1]
+        return lambda x, y: bool(x[col] and y[col] and not set(x[col]).isdisjoint(y[col]))
+    if kind == "dob_swap":
+        return _dob_swapped
+    if kind == "and":
+        parts = [_python(e) for e in expr[1:]]
+        return lambda x, y: all(part(x, y) for part in parts)
+    if kind == "else":
+        return lambda x, y: True
+    raise ValueError(f"Unknown comparison expression {expr!r}")
+
+
+def _no_home(rec: Record) -> bool:
+    return rec["postcode"] is None and rec["address"] is None
+
+
+def _jw_predicate(col: str, threshold: float) -> Predicate:
+    def test(x: Record, y: Record) -> bool:
+        a, b = x[col], y[col]
+        return (
+            a is not None and b is not None and jellyfish.jaro_winkler_similarity(a, b) >= threshold
+        )
+
+    return test
+
+
+def _dl_predicate(col: str, distance: int) -> Predicate:
+    def test(x: Record, y: Record) -> bool:
+        a, b = x[col], y[col]
+        return (
+            a is not None
+            and b is not None
+            and jellyfish.damerau_levenshtein_distance(a, b) <= distance
+        )
+
+    return test
+
+
+def _dob_swapped(x: Record, y: Record) -> bool:
+    a, b = x["date_of_birth"], y["date_of_birth"]
+    if a is None or b is None:
+        return False
+    return a[:4] == b[:4] and a[5:7] == b[8:10] and a[8:10] == b[5:7]
+
+
+def python_levels(spec: ComparisonSpec) -> list[Predicate]:
+    return [_python(level.expr) for level in spec.levels]
+
+
+# ---- Splink levels -----------------------------------------------------------------------
+
+
+def _splink_level(expr: Expr) -> Any:
+    import splink.comparison_level_library as cll
+
+    kind = expr[0]
+    builders: dict[str, Callable[[], Any]] = {
+        "null": lambda: cll.NullLevel(expr[1]),
+        "exact": lambda: cll.ExactMatchLevel(expr[1]),
+        "jw": lambda: cll.JaroWinklerLevel(expr[1], expr[2]),
+        "dl": lambda: cll.DamerauLevenshteinLevel(expr[1], expr[2]),
+        "intersect": lambda: cll.ArrayIntersectLevel(expr[1], 1),
+        "and": lambda: cll.And(*[_splink_level(e) for e in expr[1:]]),
+        "else": cll.ElseLevel,
+        # substr is 1-based in both DuckDB and Spark SQL, so one string serves both.
+        "dob_swap": lambda: cll.CustomLevel(
+            "substr(date_of_birth_l, 1, 4) = substr(date_of_birth_r, 1, 4)"
+            " AND substr(date_of_birth_l, 6, 2) = substr(date_of_birth_r, 9, 2)"
+            " AND substr(date_of_birth_l, 9, 2) = substr(date_of_birth_r, 6, 2)"
+        ),
+        "household_null": lambda: cll.CustomLevel(
+            "(postcode_l IS NULL AND address_l IS NULL)"
+            " OR (postcode_r IS NULL AND address_r IS NULL)"
+        ),
+    }
+    return builders[kind]()
+
+
+def splink_comparison(
+    spec: ComparisonSpec, parameters: Sequence[tuple[Any, Any]] | None = None
+) -> Any:
+    """Splink's comparison for a spec, with trained (m, u) per level when a model supplies them."""
+    import splink.comparison_library as cl
+
+    levels = []
+    for index, level in enumerate(spec.levels):
+        creator = _splink_level(level.expr)
+        options: dict[str, Any] = {"label_for_charts": level.label}
+        m, u = parameters[index] if parameters else (None, None)
+        if m is not None:
+            options["m_probability"] = m
+        if u is not None:
+            options["u_probability"] = u
+        if level.is_null:
+            options["is_null_level"] = True
+        if level.tf_column:
+            options["tf_adjustment_column"] = level.tf_column
+        levels.append(creator.configure(**options))
+    return cl.CustomComparison(
+        levels, output_column_name=spec.name, comparison_description=spec.description
+    )
+
+
+def comparison_names(specs: Sequence[ComparisonSpec]) -> list[str]:
+    return [spec.name for spec in specs]
+
+
+# ---- The conflicting-names guard ---------------------------------------------------------
+
+# A pair whose given names clearly differ is not linked automatically unless an identifier
+# (NHS number, UPN or another shared identifier) agrees. Surname, home and date of birth do not
+# tell twins apart, and because the model treats them as independent evidence it adds them up;
+# the guard sends such pairs to review instead.
+GUARD_NAME = ("given_name", "All other comparisons")
+GUARD_IDENTIFIERS = (
+    ("nhs_number", "Exact match"),
+    ("upn", "Exact match"),
+    ("other_id", "Exact match"),
+)
+
+
+def gamma(spec: ComparisonSpec, label: str) -> int:
+    """Splink's comparison vector value for a level: -1 for null, then counting down to 0."""
+    levels = [level for level in spec.levels if not level.is_null]
+    for index, level in enumerate(levels):
+        if level.label == label:
+            return len(levels) - 1 - index
+    raise KeyError(label)
+
+
+def _spec(specs: Sequence[ComparisonSpec], name: str) -> ComparisonSpec:
+    return next(spec for spec in specs if spec.name == name)
+
+
+def guard_sql(specs: Sequence[ComparisonSpec]) -> str:
+    """SQL true for pairs the guard holds back, over Splink's gamma_ columns."""
+    name, label = GUARD_NAME
+    conflict = f"gamma_{name} = {gamma(_spec(specs, name), label)}"
+    agreed = [f"gamma_{col} = {gamma(_spec(specs, col), lab)}" for col, lab in GUARD_IDENTIFIERS]
+    return f"({conflict} AND NOT ({' OR '.join(agreed)}))"
+
+
+def guard_holds_back(specs: Sequence[ComparisonSpec], levels: dict[str, str]) -> bool:
+    """The same test over the level labels the real-time matcher found for a pair."""
+    name, label = GUARD_NAME
+    agreed = any(levels.get(col) == lab for col, lab in GUARD_IDENTIFIERS)
+    return levels.get(name) == label and not agreed

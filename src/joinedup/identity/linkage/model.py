@@ -1,0 +1,177 @@
+"""The linkage model: Splink settings, unsupervised training, saving and loading.
+
+A saved model is JSON: {"model_version", "comparison_design", "threshold", "splink_settings"}.
+The Splink settings hold the trained m and u probabilities; the comparison design names the
+comparisons in `comparisons.py` the settings were built from, so the same model can be rebuilt
+for another SQL engine (Spark) and read by the real-time matcher.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from joinedup.identity.linkage import comparisons as cmp
+
+MODEL_VERSION = "joinedup-linkage-2"
+DEFAULT_THRESHOLD = 0.9
+
+DESIGNS: dict[str, tuple[cmp.ComparisonSpec, ...]] = {
+    "household": cmp.JOINEDUP_COMPARISONS,
+    "separate": cmp.SEPARATE_HOUSEHOLD_COMPARISONS,
+}
+
+# Each rule finds candidate pairs agreeing exactly on these columns. Together they are what
+# lets a person be found despite one or two changed facts: a new surname (given name + date of
+# birth), a move (names + birth year), a nickname outside the table or a mistyped given name
+# (surname + date of birth, surname + postcode or address), a typo in the date of birth (an
+# identifier, or names + postcode). Rules keyed on a home pair a record only with its own
+# household, so the pair count stays close to linear in the number of records.
+BLOCKING_RULES: tuple[tuple[str, ...], ...] = (
+    ("nhs_number",),
+    ("upn",),
+    ("other_id",),
+    ("date_of_birth", "given_name_canon"),
+    ("date_of_birth", "family_name"),
+    ("date_of_birth", "postcode"),
+    ("postcode", "given_name_canon"),
+    ("postcode", "family_name"),
+    ("address", "family_name"),
+    ("family_name", "given_name_canon", "birth_year"),
+)
+
+# EM is run on pairs that agree on these; each comparison not in a rule is estimated there.
+# Pairs sharing an NHS number are almost all one person, so they teach the model how a person's
+# own names vary. Pairs sharing only a date of birth include twins, which would teach it that a
+# person's given name often changes; they are the fallback when few records carry NHS numbers.
+EM_RULES: tuple[tuple[str, ...], ...] = (("nhs_number",), ("given_name", "family_name"))
+EM_FALLBACK_RULE: tuple[str, ...] = ("date_of_birth",)
+EM_MIN_IDENTIFIED = 0.05  # share of records with an NHS number below which the fallback is used
+EM_MAX_PAIRS = 1.5e6
+U_MAX_PAIRS = 1e6
+# Rules that almost only ever pair records of one person; used to estimate the prior.
+DETERMINISTIC_RULES: tuple[tuple[str, ...], ...] = (
+    ("nhs_number",),
+    ("given_name", "family_name", "date_of_birth"),
+)
+DETERMINISTIC_RECALL = 0.7
+
+
+class ModelError(ValueError):
+    """A saved model that cannot be used: wrong version or a different comparison design."""
+
+
+@dataclass
+class LinkageModel:
+    splink_settings: dict[str, Any]
+    comparison_design: str = "household"
+    threshold: float = DEFAULT_THRESHOLD
+    model_version: str = MODEL_VERSION
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "model_version": self.model_version,
+            "comparison_design": self.comparison_design,
+            "threshold": self.threshold,
+            "splink_settings": self.splink_settings,
+        }
+
+    def save(self, path: Path | str) -> None:
+        Path(path).write_text(json.dumps(self.to_json(), indent=2), encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: Path | str) -> LinkageModel:
+        try:
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError) as error:
+            raise ModelError(f"{path}: not a readable model file ({error}).") from error
+        return cls.from_json(data, str(path))
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any], where: str = "model") -> LinkageModel:
+        version = data.get("model_version") if isinstance(data, dict) else None
+        if version != MODEL_VERSION:
+            raise ModelError(f"{where}: model version {version!r}, expected {MODEL_VERSION!r}.")
+        design = data.get("comparison_design", "household")
+        if design not in DESIGNS:
+            raise ModelError(f"{where}: unknown comparison design {design!r}.")
+        model = cls(data["splink_settings"], design, float(data["threshold"]), version)
+        model.check_levels()
+        return model
+
+    @property
+    def specs(self) -> tuple[cmp.ComparisonSpec, ...]:
+        return DESIGNS[self.comparison_design]
+
+    def check_levels(self) -> None:
+        """The saved comparisons must be exactly those of the design, level for level."""
+        saved = [
+            (c["output_column_name"], [lv.get("label_for_charts") for lv in c["comparison_levels"]])
+            for c in self.splink_settings["comparisons"]
+        ]
+        expected = [(s.name, [lv.label for lv in s.levels]) for s in self.specs]
+        if saved != expected:
+            raise ModelError("The saved comparisons do not match this version's design.")
+
+    @property
+    def prior(self) -> float:
+        return float(self.splink_settings["probability_two_random_records_match"])
+
+    def settings_creator(self) -> Any:
+        """Splink settings for any engine, carrying this model's trained parameters."""
+        trained = [
+            [(lv.get("m_probability"), lv.get("u_probability")) for lv in c["comparison_levels"]]
+            for c in self.splink_settings["comparisons"]
+        ]
+        return settings_creator(self.specs, trained=trained, prior=self.prior)
+
+
+def settings_creator(
+    specs: tuple[cmp.ComparisonSpec, ...] = cmp.JOINEDUP_COMPARISONS,
+    *,
+    trained: list[list[tuple[Any, Any]]] | None = None,
+    prior: float = 1e-4,
+    blocking_rules: tuple[tuple[str, ...], ...] = BLOCKING_RULES,
+) -> Any:
+    from splink import SettingsCreator, block_on
+
+    parameters: list[Any] = list(trained) if trained else [None] * len(specs)
+    comparisons = [
+        cmp.splink_comparison(spec, levels) for spec, levels in zip(specs, parameters, strict=True)
+    ]
+    return SettingsCreator(
+        link_type="dedupe_only",
+        unique_id_column_name="unique_id",
+        probability_two_random_records_match=prior,
+        comparisons=comparisons,
+        blocking_rules_to_generate_predictions=[block_on(*cols) for cols in blocking_rules],
+        retain_matching_columns=True,  # the gamma columns the guard needs
+        retain_intermediate_calculation_columns=False,
+    )
+
+
+def em_rules(nhs_share: float) -> tuple[tuple[str, ...], ...]:
+    if nhs_share >= EM_MIN_IDENTIFIED:
+        return EM_RULES
+    return (EM_FALLBACK_RULE, EM_RULES[1])
+
+
+def train(linker: Any, nhs_share: float, seed: int = 42) -> None:
+    """Estimate every parameter from the data alone: no labelled pairs are needed."""
+    from splink import block_on
+
+    linker.training.estimate_probability_two_random_records_match(
+        [block_on(*cols) for cols in DETERMINISTIC_RULES], recall=DETERMINISTIC_RECALL
+    )
+    linker.training.estimate_u_using_random_sampling(max_pairs=U_MAX_PAIRS, seed=seed)
+    for cols in em_rules(nhs_share):
+        linker.training.estimate_parameters_using_expectation_maximisation(
+            block_on(*cols), estimate_without_term_frequencies=True, max_pairs=EM_MAX_PAIRS
+        )
+
+
+def model_from_linker(linker: Any, design: str, threshold: float) -> LinkageModel:
+    settings = linker.misc.save_model_to_json()
+    return LinkageModel(settings, comparison_design=design, threshold=threshold)

@@ -1,0 +1,153 @@
+"""Reading agency CSV files into one normalised table for linkage.
+
+Structural problems (no header, no `source` or `record_id` column, a row with the wrong number of
+fields or without an identifier) stop the run with an error naming the file and row: linking a
+file we cannot read properly would silently lose people. Values we cannot understand (a date
+that is not a date, an NHS number failing its check digit) are treated as missing and counted.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+from joinedup.identity.linkage import normalise
+
+REQUIRED_COLUMNS = ("source", "record_id")
+ALL_COLUMNS = (*REQUIRED_COLUMNS, *normalise.OPTIONAL_FIELDS)
+MAX_ROWS_NAMED = 5
+
+
+class LinkageInputError(ValueError):
+    """An input file that cannot be linked; the message names the file and the row or column."""
+
+
+@dataclass
+class ReadResult:
+    table: pa.Table
+    invalid_counts: Counter[str] = field(default_factory=Counter)
+
+
+def read_header(path: Path) -> list[str]:
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            header = next(csv.reader(handle), [])
+    except (OSError, UnicodeDecodeError) as error:
+        raise LinkageInputError(f"{path}: cannot be read ({error}).") from error
+    columns = [name.strip().lower() for name in header]
+    missing = [name for name in REQUIRED_COLUMNS if name not in columns]
+    if missing:
+        raise LinkageInputError(
+            f"{path}: the first line must be a header naming the columns, including "
+            f"{', '.join(REQUIRED_COLUMNS)}; missing: {', '.join(missing)}."
+        )
+    return header
+
+
+def _read_raw(path: Path) -> pa.Table:
+    header = read_header(path)
+    bad_rows: list[str] = []
+
+    def on_bad_row(row: pacsv.InvalidRow) -> str:
+        where = f"row {row.number}" if row.number is not None else "a row"
+        bad_rows.append(f"{where} has {row.actual_columns} fields, expected {row.expected_columns}")
+        return "skip"
+
+    wanted = [name for name in header if name.strip().lower() in ALL_COLUMNS]
+    table = pacsv.read_csv(
+        path,
+        read_options=pacsv.ReadOptions(encoding="utf8", use_threads=True),
+        parse_options=pacsv.ParseOptions(invalid_row_handler=on_bad_row),
+        convert_options=pacsv.ConvertOptions(
+            column_types={name: pa.string() for name in header},
+            include_columns=wanted,
+            strings_can_be_null=False,
+        ),
+    )
+    if bad_rows:
+        raise LinkageInputError(f"{path}: {'; '.join(bad_rows[:MAX_ROWS_NAMED])}.")
+    return table.rename_columns([name.strip().lower() for name in table.column_names])
+
+
+def _check_identifiers(path: Path, table: pa.Table) -> None:
+    for name in REQUIRED_COLUMNS:
+        blank = pc.equal(pc.utf8_trim_whitespace(table[name]), "")
+        if pc.any(blank).as_py():
+            rows = pc.indices_nonzero(blank).to_pylist()[:MAX_ROWS_NAMED]
+            # +2: one for the header line, one because people count rows from 1.
+            named = ", ".join(str(index + 2) for index in rows)
+            raise LinkageInputError(f"{path}: {name} is empty on line(s) {named}.")
+
+
+_INVALID = object()
+
+
+def _normalise_column(raw: pa.ChunkedArray, name: str) -> tuple[pa.Array, int]:
+    def one(value: str) -> object:
+        normalised, invalid = normalise.normalise_value(name, value)
+        return _INVALID if invalid else normalised
+
+    encoded = pc.dictionary_encode(raw).combine_chunks()
+    mapped = [one(value) for value in encoded.dictionary.to_pylist()]
+    invalid = [index for index, value in enumerate(mapped) if value is _INVALID]
+    dictionary = pa.array([None if v is _INVALID else v for v in mapped], type=pa.string())
+    count = 0
+    if invalid:
+        count = pc.sum(pc.is_in(encoded.indices, value_set=pa.array(invalid, pa.int32()))).as_py()
+    return pc.take(dictionary, encoded.indices), count
+
+
+def _derive(column: pa.Array, fn: Callable[[str | None], object], kind: pa.DataType) -> pa.Array:
+    encoded = pc.dictionary_encode(column, null_encoding="encode")
+    dictionary = pa.array([fn(value) for value in encoded.dictionary.to_pylist()], type=kind)
+    return pc.take(dictionary, encoded.indices)
+
+
+DERIVED = (
+    ("given_name_groups", "given_name", normalise.given_name_groups, pa.list_(pa.string())),
+    ("given_name_canon", "given_name", normalise.given_name_canonical, pa.string()),
+    ("family_name_parts", "family_name", normalise.family_name_parts, pa.list_(pa.string())),
+    ("birth_year", "date_of_birth", lambda d: d[:4] if d else None, pa.string()),
+    ("postcode_sector", "postcode", normalise.postcode_sector, pa.string()),
+    ("address_number", "address", normalise.address_number, pa.string()),
+)
+
+
+def normalise_table(raw: pa.Table, invalid_counts: Counter[str]) -> pa.Table:
+    """Raw string columns -> the model's columns; missing optional columns become all-null."""
+    columns: dict[str, pa.Array | pa.ChunkedArray] = {
+        "source": pc.utf8_trim_whitespace(raw["source"]),
+        "record_id": pc.utf8_trim_whitespace(raw["record_id"]),
+    }
+    for name in normalise.OPTIONAL_FIELDS:
+        if name in raw.column_names:
+            columns[name], invalid_counts[name] = _normalise_column(raw[name], name)
+        else:
+            columns[name] = pa.nulls(raw.num_rows, pa.string())
+    for name, source, fn, kind in DERIVED:
+        columns[name] = _derive(columns[source], fn, kind)
+    return pa.table(columns)
+
+
+def read_records(paths: Sequence[Path | str]) -> ReadResult:
+    """Read and normalise every file into one table, with a unique_id per row."""
+    raws = []
+    for path in map(Path, paths):
+        raw = _read_raw(path)
+        _check_identifiers(path, raw)
+        for name in ALL_COLUMNS:
+            if name not in raw.column_names:
+                raw = raw.append_column(name, pa.array([""] * raw.num_rows, pa.string()))
+        raws.append(raw.select(list(ALL_COLUMNS)))
+    raw_all = pa.concat_tables(raws) if raws else pa.table({n: [] for n in ALL_COLUMNS})
+    counts: Counter[str] = Counter()
+    table = normalise_table(raw_all, counts)
+    table = table.add_column(0, "unique_id", pa.array(range(table.num_rows), pa.int64()))
+    return ReadResult(table=table, invalid_counts=Counter({k: v for k, v in counts.items() if v}))

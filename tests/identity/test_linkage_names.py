@@ -1,0 +1,48 @@
+"""Given names: nicknames and short forms are the same name; different names are not."""
+
+from __future__ import annotations
+
+import pytest
+
+from joinedup.identity.linkage import comparisons as cmp
+from joinedup.identity.linkage import normalise
+
+
+def _level(left: str, right: str) -> str:
+    pair = [normalise.normalise_record({"given_name": name}) for name in (left, right)]
+    for level, predicate in zip(cmp.GIVEN_NAME.levels, cmp.python_levels(cmp.GIVEN_NAME),
+                                strict=True):  # fmt: skip
+        if predicate(*pair):
+            return level.label
+    raise AssertionError("no level matched")
+
+
+@pytest.mark.parametrize(
+    ("left", "right"),
+    [("William", "Bill"), ("Liam", "William"), ("Will", "Bill"), ("Elizabeth", "Beth"),
+     ("Lizzie", "Betty"), ("Margaret", "Peggy"), ("Maggie", "Peggy"), ("Alex", "Alexandra"),
+     ("Alex", "Alexander")],
+)  # fmt: skip
+def test_nicknames_match(left: str, right: str) -> None:
+    assert _level(left, right) == "Nickname or short form"
+
+
+def test_canonical_name_for_blocking() -> None:
+    assert normalise.given_name_canonical("bill") == "william"
+    assert normalise.given_name_canonical("peggy") == "margaret"
+    assert normalise.given_name_canonical("zebedee") == "zebedee"
+
+
+def test_different_names_are_not_nicknames() -> None:
+    assert _level("Amelia", "Isla") == "All other comparisons"
+    assert _level("Jack", "Jack") == "Exact match"
+    assert _level("Jonathon", "Jonathan") == "One character different"
+    assert _level("Leo", "Loe") == "One character different"
+    assert _level("Mohammed", "Muhammad") == "Jaro-Winkler >= 0.8"
+    assert _level("", "Jack") == "given_name missing"
+
+
+def test_nickname_table_ships_with_the_package() -> None:
+    groups = normalise.nickname_groups()
+    assert "william" in groups["liam"]
+    assert set(groups["alex"]) == {"alexander", "alexandra"}
