@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.test.utils import override_settings
 from rich.progress import Progress
 
 from joinedup.demo import loader
@@ -34,7 +35,9 @@ class Command(BaseCommand):
             return
         if families > 100_000:
             raise CommandError("--families: at most 100000 for the demo.")
-        with Progress(transient=True, disable=options["verbosity"] == 0) as bar:
+        # Synthetic families get no email: the demo's notifications stay inside joinedup.
+        no_email = override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend")
+        with no_email, Progress(transient=True, disable=options["verbosity"] == 0) as bar:
             task = bar.add_task("Loading demo families", total=families)
             result = loader.load(
                 families=families,
