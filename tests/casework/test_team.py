@@ -390,3 +390,32 @@ def test_episode_page_query_count_is_flat(
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(reverse("casework:episode", args=[episode.pk]))
     assert Episode.objects.count() == 1
+
+
+def test_a_practitioner_starts_a_team_from_the_person_page(client, teacher, child, outsider):
+    url = reverse("casework:episode-start", args=[child.pk])
+    client.force_login(outsider)
+    assert client.get(url).status_code == 404
+    client.force_login(teacher)
+    page = client.get(url).content.decode()
+    assert "Start a team around the family" in page and child.given_name in page
+    bad = client.post(url, {"reason": "Worried"}).content.decode()
+    assert "There is a problem" in bad and "Choose at least one child" in bad
+    response = client.post(url, {"persons": [str(child.pk)], "reason": "Attendance falling"})
+    episode = Episode.objects.get()
+    assert response.url == reverse("casework:episode", args=[episode.pk])
+    assert episode.origin == "practitioner_led" and episode.lead_professional == teacher
+
+
+def test_start_a_team_through_the_api(client, teacher, child, outsider):
+    import json
+
+    body = json.dumps({"person_ids": [child.pk], "reason": "x"})
+    client.force_login(outsider)
+    refused = client.post("/api/v1/episodes", body, content_type="application/json")
+    assert refused.status_code == 422 and refused.json()["field"] == "person_ids"
+    client.force_login(teacher)
+    made = client.post("/api/v1/episodes", body, content_type="application/json")
+    assert made.status_code == 201
+    again = client.post("/api/v1/episodes", body, content_type="application/json")
+    assert again.status_code == 409

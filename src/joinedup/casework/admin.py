@@ -1,4 +1,5 @@
-"""Administration of casework settings: assessment template versions."""
+"""Administration of casework settings: the front door's timescales and contacts, and
+assessment template versions."""
 
 from __future__ import annotations
 
@@ -8,7 +9,20 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from joinedup.casework.models import Assessment, AssessmentTemplate
+from joinedup.casework.models import Assessment, AssessmentTemplate, FrontDoorSettings
+
+
+@admin.register(FrontDoorSettings)
+class FrontDoorSettingsAdmin(admin.ModelAdmin):
+    """One row: the partnership's timescales (working hours) and who to call now."""
+
+    list_display = ["__str__", "red_hours", "amber_hours", "green_hours", "holidays_subdivision"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return not FrontDoorSettings.objects.exists()
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(AssessmentTemplate)

@@ -169,6 +169,35 @@ def list_episodes(request: AuthedRequest) -> list[Any]:
     return selectors.my_episodes(user=request.user)
 
 
+class EpisodeIn(Schema):
+    person_ids: list[int]
+    reason: str = ""
+    lead_professional_id: int | None = None
+
+
+@router.post(
+    "/episodes",
+    response={201: IdOut},
+    summary="Start a practitioner-led team around a family you work with",
+)
+def start_episode(request: AuthedRequest, body: EpisodeIn) -> Any:
+    from joinedup.casework import services as casework_services
+    from joinedup.sharing import policy
+
+    persons = list(policy.persons_visible_to(request.user).filter(pk__in=body.person_ids))
+    if not body.person_ids or len(persons) != len(set(body.person_ids)):
+        raise ApplicationError("Choose people your organisation works with.", field="person_ids")
+    return Status(
+        201,
+        casework_services.episode_open_practitioner_led(
+            actor=request.user,
+            persons=persons,
+            reason=body.reason,
+            lead_professional=_practitioner(body.lead_professional_id, "lead_professional_id"),
+        ),
+    )
+
+
 @router.get("/episodes/{episode_id}", response=EpisodeOut, summary="One episode, for its team")
 def get_episode(request: AuthedRequest, episode_id: int) -> dict[str, Any]:
     view = _episode(request, episode_id)

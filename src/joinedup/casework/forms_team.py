@@ -278,3 +278,22 @@ class CloseForm(GovukFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="What changed for the family, and what support continues",
     )
+
+
+class EpisodeStartForm(GovukFormMixin, forms.Form):
+    persons = forms.MultipleChoiceField(
+        label="Who is the team around?",
+        widget=forms.CheckboxSelectMultiple,
+        help_text="At least one child, and the adults in the family you work with",
+        error_messages={"required": "Choose at least one child"},
+    )
+    reason = forms.CharField(
+        label="Why a team around the family is needed", widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args: Any, candidates: list[Person], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        cast(forms.MultipleChoiceField, self.fields["persons"]).choices = [
+            (str(p.pk), f"{p.given_name} {p.family_name} ({p.get_kind_display().lower()})")
+            for p in candidates
+        ]

@@ -19,6 +19,7 @@ urlpatterns = [
 
 urlpatterns += [
     path("my-work/", views_team.my_work, name="my-work"),
+    path("people/<int:person_id>/episodes/new/", views_team.episode_start, name="episode-start"),
     path("episodes/<int:pk>/", views_team.episode_detail, name="episode"),
     path("episodes/<int:pk>/team/add/", views_team.member_add, name="member-add"),
     path("episodes/<int:pk>/lead/", views_team.hand_over, name="hand-over"),

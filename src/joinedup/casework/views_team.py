@@ -353,3 +353,36 @@ def plan_versions(request: AuthedRequest, pk: int) -> HttpResponse:
             "diff": diff,
         },
     )
+
+
+@login_required
+@not_found_as_404
+def episode_start(request: AuthedRequest, person_id: int) -> HttpResponse:
+    """A practitioner already working with the family starts a team around it (practitioner-led)."""
+    from joinedup.casework import services as casework_services
+    from joinedup.people import selectors as people_selectors
+
+    view = people_selectors.person_get(user=request.user, person_id=person_id)
+    candidates = [view.person] + [r.person for r in view.relatives if r.visible]
+    form = f.EpisodeStartForm(
+        request.POST if request.method == "POST" else None,
+        candidates=candidates,
+        initial={"persons": [view.person.pk]},
+    )
+    if request.method == "POST" and form.is_valid():
+        chosen = [p for p in candidates if str(p.pk) in form.cleaned_data["persons"]]
+        episode = call_service(
+            form,
+            casework_services.episode_open_practitioner_led,
+            actor=request.user,
+            persons=chosen,
+            reason=form.cleaned_data["reason"],
+        )
+        if episode is not None:
+            messages.success(
+                request,
+                "Team around the family started. You are the lead "
+                "professional until the first meeting agrees who.",
+            )
+            return redirect("casework:episode", episode.pk)
+    return render(request, "casework/episode_start.html", {"form": form, "person": view.person})
