@@ -82,6 +82,11 @@ def _link(episode: Episode) -> str:
     return reverse("casework:episode", args=[episode.pk])
 
 
+def _tell_team(episode: Episode, *, subject: str, body: str) -> None:
+    """Everyone in the team, in joinedup and by email (after commit), with a link to the episode."""
+    notify.send(_team(episode), subject=subject, body=body, link=_link(episode))
+
+
 def _locked_episode(episode: Episode, expected_version: int | None) -> Episode:
     locked = Episode.objects.select_for_update().get(pk=episode.pk)
     if expected_version is not None and locked.version != expected_version:
@@ -205,11 +210,10 @@ def lead_professional_hand_over(
     )
     episode.refresh_from_db()
     _audit(actor, AuditAction.UPDATE, episode, episode, lead_professional=to.pk)
-    notify.send(
-        _team(episode),
+    _tell_team(
+        episode,
         subject=f"New lead professional for {episode.reference}",
         body=f"{to.get_full_name()} is now the lead professional.",
-        link=_link(episode),
     )
     return handover
 
@@ -486,11 +490,10 @@ def disagreement_raise(*, actor: Practitioner, decision: TeamDecision, text: str
     )
     _audit(actor, AuditAction.CREATE, disagreement, episode)
     # Disagreement is part of the work: the whole team sees it.
-    notify.send(
-        _team(episode),
+    _tell_team(
+        episode,
         subject=f"A disagreement was raised in {episode.reference}",
         body=f"{actor.get_full_name()} disagrees with a team decision.",
-        link=_link(episode),
     )
     return disagreement
 
@@ -529,11 +532,10 @@ def disagreement_escalate(
     DisagreementStep.objects.create(disagreement=locked, level=level, by=actor, note=note.strip())
     locked.refresh_from_db()
     _audit(actor, AuditAction.UPDATE, locked, episode, level=level)
-    notify.send(
-        _team(episode),
+    _tell_team(
+        episode,
         subject=f"Disagreement escalated in {episode.reference}",
         body=f"Now at level {level}: {Disagreement.LEVELS[level].lower()}.",
-        link=_link(episode),
     )
     return locked
 
@@ -564,11 +566,10 @@ def disagreement_resolve(
     )
     locked.refresh_from_db()
     _audit(actor, AuditAction.UPDATE, locked, episode, resolved=True, upheld=upheld)
-    notify.send(
-        _team(episode),
+    _tell_team(
+        episode,
         subject=f"Disagreement resolved in {episode.reference}",
         body="A disagreement has been resolved.",
-        link=_link(episode),
     )
     return locked
 
@@ -596,12 +597,11 @@ def incident_record(
     )
     _audit(actor, AuditAction.CREATE, incident, episode, kind=kind)
     # Urgent: every member is told at once, in joinedup and by email.
-    notify.send(
-        _team(episode),
+    _tell_team(
+        episode,
         subject=f"Critical incident in {episode.reference}",
         body=f"{incident.get_kind_display()} recorded by {actor.get_full_name()}. "
         "The lead professional must acknowledge it.",
-        link=_link(episode),
     )
     return incident
 
@@ -703,11 +703,10 @@ def episode_close(
     Episode.objects.filter(pk=episode.pk).update(closed_at=timezone.now())
     _change_status(actor, episode, EpisodeStatus.CLOSED, closure.get_reason_display())
     _audit(actor, AuditAction.UPDATE, episode, episode, status=EpisodeStatus.CLOSED)
-    notify.send(
-        _team(episode),
+    _tell_team(
+        episode,
         subject=f"Episode {episode.reference} closed",
         body=f"Closed: {closure.get_reason_display()}. The family has been asked for "
         "their feedback.",
-        link=_link(episode),
     )
     return closure
