@@ -144,3 +144,19 @@ def test_front_door_queue_query_count_is_flat(
         raise_request(teacher, child)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(reverse("casework:front-door"))
+
+
+def test_a_prefixed_form_points_each_field_at_its_own_error(client, teacher, child, front_door):
+    request = raise_request(teacher, child)
+    client.force_login(front_door)
+    html = client.post(
+        reverse("casework:request", args=[request.pk]),
+        {
+            "action": "decide",
+            "decide-outcome": "advice",
+            "decide-reasons": "",
+            "decide-version": request.version,
+        },
+    ).content.decode()
+    assert 'aria-describedby="id_decide-reasons-error"' in html
+    assert 'id="id_decide-reasons-error"' in html

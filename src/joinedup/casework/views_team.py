@@ -63,9 +63,12 @@ def _form_page(
     kwargs: dict[str, Any] = {"episode": episode} if takes_episode else {}
     kwargs |= form_kwargs or {}
     form = form_class(request.POST if request.method == "POST" else None, initial=initial, **kwargs)
-    form.episode = form.episode_obj = episode
+    form.episode = episode
     if request.method == "POST" and form.is_valid():
-        values = service_kwargs(form) if service_kwargs else dict(form.cleaned_data)
+        # By default a form's answers go to the service with the episode they change.
+        values = (
+            service_kwargs(form) if service_kwargs else {**form.cleaned_data, "episode": episode}
+        )
         if call_service(form, service, actor=request.user, **values) is not None:
             messages.success(request, done)
             return redirect("casework:episode", pk)
@@ -100,7 +103,6 @@ def member_add(request: AuthedRequest, pk: int) -> HttpResponse:
         title="Add someone to the team",
         button="Add to the team",
         done="Added to the team.",
-        service_kwargs=lambda form: {**form.cleaned_data, "episode": form.episode},
     )
 
 
@@ -117,7 +119,6 @@ def hand_over(request: AuthedRequest, pk: int) -> HttpResponse:
         done="The lead professional has changed.",
         intro="There is always exactly one lead professional. Record why it is "
         "changing, and what the family would prefer.",
-        service_kwargs=lambda form: {**form.cleaned_data, "episode": form.episode},
     )
 
 
@@ -132,7 +133,6 @@ def outcome_add(request: AuthedRequest, pk: int) -> HttpResponse:
         title="Add an outcome to the plan",
         button="Add the outcome",
         done="Outcome added to the plan.",
-        service_kwargs=lambda form: {**form.cleaned_data, "episode": form.episode},
     )
 
 
@@ -147,7 +147,6 @@ def action_add(request: AuthedRequest, pk: int) -> HttpResponse:
         title="Add an action to the plan",
         button="Add the action",
         done="Action added to the plan.",
-        service_kwargs=lambda form: {**form.cleaned_data, "episode": form.episode},
     )
 
 
@@ -195,7 +194,6 @@ def decision_add(request: AuthedRequest, pk: int) -> HttpResponse:
         title="Record a team decision",
         button="Record the decision",
         done="Decision recorded.",
-        service_kwargs=lambda form: {**form.cleaned_data, "episode": form.episode},
     )
 
 
@@ -269,7 +267,7 @@ def incident_add(request: AuthedRequest, pk: int) -> HttpResponse:
         title="Record a critical incident",
         button="Record and tell the team",
         done="Incident recorded. Every member of the team has been told.",
-        service_kwargs=lambda form: {**form.service_kwargs(), "episode": form.episode_obj},
+        service_kwargs=lambda form: {**form.service_kwargs(), "episode": form.episode},
     )
 
 
@@ -299,7 +297,6 @@ def step_up(request: AuthedRequest, pk: int) -> HttpResponse:
         button="Step up",
         done="Stepped up. The history continues in this episode.",
         form_kwargs={"profession": "social_worker"},
-        service_kwargs=lambda form: {**form.cleaned_data, "episode": form.episode},
     )
 
 
@@ -314,7 +311,6 @@ def step_down(request: AuthedRequest, pk: int) -> HttpResponse:
         title="Step down to early help",
         button="Step down",
         done="Stepped down to early help.",
-        service_kwargs=lambda form: {**form.cleaned_data, "episode": form.episode},
     )
 
 
@@ -329,7 +325,6 @@ def close(request: AuthedRequest, pk: int) -> HttpResponse:
         title="Close the episode",
         button="Close the episode",
         done="Episode closed. The family has been asked for their feedback.",
-        service_kwargs=lambda form: {**form.cleaned_data, "episode": form.episode},
     )
 
 

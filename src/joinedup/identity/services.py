@@ -149,6 +149,7 @@ def import_job_run(*, job_id: int, path: str, data: bytes) -> None:
     def progress(done: int, total: int) -> None:
         ImportJob.objects.filter(pk=job_id).update(processed=done, total=total)
 
+    parsed = None
     try:
         parsed = parse(Path(path), data)
         ImportJob.objects.filter(pk=job_id).update(total=len(parsed.rows))
@@ -163,7 +164,7 @@ def import_job_run(*, job_id: int, path: str, data: bytes) -> None:
         ImportJob.objects.filter(pk=job_id).update(
             status=ImportJob.Status.FAILED,
             message=str(getattr(error, "message", error)),
-            problems=[vars(p) for p in (parsed.problems if "parsed" in locals() else [])][:500],
+            problems=[vars(p) for p in (parsed.problems if parsed else [])][:500],
             finished_at=timezone.now(),
         )
         return

@@ -88,18 +88,26 @@ class GovukFormMixin:
         super().full_clean()  # type: ignore[misc]
         for name in self.errors:  # type: ignore[attr-defined]
             if name in self.fields:  # type: ignore[attr-defined]
-                widget = self.fields[name].widget  # type: ignore[attr-defined]
-                css = widget.attrs.get("class", "")
-                if css in ("govuk-input", "govuk-textarea", "govuk-select"):
-                    widget.attrs["class"] = f"{css} {css}--error"
-                widget.attrs["aria-describedby"] = f"id_{name}-error"
+                self._show_error_on(name)
 
     def add_application_error(self, field: str | None, message: str) -> None:
         name = field if field in self.fields else None  # type: ignore[attr-defined]
         self.add_error(name, message)  # type: ignore[attr-defined]
         if name:
-            widget = self.fields[name].widget  # type: ignore[attr-defined]
-            widget.attrs["aria-describedby"] = f"id_{name}-error"
+            self._show_error_on(name)
+
+    def _show_error_on(self, name: str) -> None:
+        """Error styling, and the widget described by its hint and its error message.
+
+        The ids are the bound field's own (prefix included), as field.html renders them.
+        """
+        bound = self[name]  # type: ignore[index]
+        widget = bound.field.widget
+        css = widget.attrs.get("class", "")
+        if css in ("govuk-input", "govuk-textarea", "govuk-select"):
+            widget.attrs["class"] = f"{css} {css}--error"
+        hint = f"{bound.auto_id}_helptext " if bound.help_text else ""
+        widget.attrs["aria-describedby"] = f"{hint}{bound.auto_id}-error"
 
 
 class SignInForm(GovukFormMixin, AuthenticationForm):
