@@ -14,6 +14,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from joinedup.casework.locking import lock_at_version
 from joinedup.casework.models import (
     SCALE_MAX,
     SCALE_MIN,
@@ -146,15 +147,13 @@ def _audit(actor: Practitioner, action: str, assessment: Assessment, **detail: A
 
 def _locked(assessment: Assessment, expected_version: int | None) -> Assessment:
     """Re-read under lock; refuse a save based on a version someone else has changed."""
-    locked = Assessment.objects.select_for_update().select_related("template").get(pk=assessment.pk)
-    if expected_version is not None and locked.version != expected_version:
-        raise ApplicationError(
-            "Someone else saved this assessment while you were working on it. Your changes "
-            "have not been saved: they are still in the form. Check the assessment and save "
-            "again.",
-            status=409,
-        )
-    return locked
+    return lock_at_version(
+        Assessment.objects.select_related("template"),
+        assessment.pk,
+        expected_version,
+        changed="Someone else saved this assessment while you were working on it. Your changes "
+        "have not been saved: they are still in the form. Check the assessment and save again.",
+    )
 
 
 def _bump(assessment: Assessment, **fields: Any) -> None:

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from joinedup.casework import timeliness, timescales
+from joinedup.casework.locking import lock_at_version
 from joinedup.casework.models import (
     Episode,
     EpisodeStatus,
@@ -41,14 +42,13 @@ TRIAGE_OUTCOMES_OPENING_EPISODE = {Outcome.EARLY_HELP}
 
 def _locked_request(request: RequestForSupport, expected_version: int | None) -> RequestForSupport:
     """Re-read under lock; refuse a save based on a version someone else has changed."""
-    locked = RequestForSupport.objects.select_for_update().get(pk=request.pk)
-    if expected_version is not None and locked.version != expected_version:
-        raise ApplicationError(
-            "Someone else changed this request while you were working on it. "
-            "Your changes have not been saved: check the request and try again.",
-            status=409,
-        )
-    return locked
+    return lock_at_version(
+        RequestForSupport.objects.all(),
+        request.pk,
+        expected_version,
+        changed="Someone else changed this request while you were working on it. "
+        "Your changes have not been saved: check the request and try again.",
+    )
 
 
 def _audit(actor: Practitioner, action: str, request: RequestForSupport, **detail: Any) -> None:

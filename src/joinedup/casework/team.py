@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from joinedup.casework import timeliness, timescales
+from joinedup.casework.locking import lock_at_version
 from joinedup.casework.models import (
     Action,
     ActionNote,
@@ -88,14 +89,13 @@ def _tell_team(episode: Episode, *, subject: str, body: str) -> None:
 
 
 def _locked_episode(episode: Episode, expected_version: int | None) -> Episode:
-    locked = Episode.objects.select_for_update().get(pk=episode.pk)
-    if expected_version is not None and locked.version != expected_version:
-        raise ApplicationError(
-            "Someone else changed this episode while you were working on it. "
-            "Nothing was saved: check it and try again.",
-            status=409,
-        )
-    return locked
+    return lock_at_version(
+        Episode.objects.all(),
+        episode.pk,
+        expected_version,
+        changed="Someone else changed this episode while you were working on it. "
+        "Nothing was saved: check it and try again.",
+    )
 
 
 # --- Members and the lead professional ------------------------------------------------------
@@ -284,13 +284,13 @@ def action_update(
     expected_version: int | None = None,
 ) -> Action:
     episode = _editable(actor, action.episode)
-    locked = Action.objects.select_for_update().get(pk=action.pk)
-    if expected_version is not None and locked.version != expected_version:
-        raise ApplicationError(
-            "Someone else updated this action while you were editing it. Your changes were not "
-            "saved: here is the action as it is now.",
-            status=409,
-        )
+    locked = lock_at_version(
+        Action.objects.all(),
+        action.pk,
+        expected_version,
+        changed="Someone else updated this action while you were editing it. Your changes were "
+        "not saved: here is the action as it is now.",
+    )
     if status not in ActionStatus.values:
         raise ApplicationError("Choose the action's status.", field="status")
     if status == ActionStatus.NOT_DONE and not not_done_reason.strip():
@@ -499,11 +499,12 @@ def disagreement_raise(*, actor: Practitioner, decision: TeamDecision, text: str
 
 
 def _locked_disagreement(d: Disagreement, expected_version: int | None) -> Disagreement:
-    locked = Disagreement.objects.select_for_update().get(pk=d.pk)
-    if expected_version is not None and locked.version != expected_version:
-        raise ApplicationError(
-            "Someone else has moved this disagreement on. Check it and try again.", status=409
-        )
+    locked = lock_at_version(
+        Disagreement.objects.all(),
+        d.pk,
+        expected_version,
+        changed="Someone else has moved this disagreement on. Check it and try again.",
+    )
     if locked.status == Disagreement.Status.RESOLVED:
         raise ApplicationError("This disagreement is already resolved.", status=409)
     return locked
