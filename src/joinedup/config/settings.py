@@ -91,6 +91,8 @@ INSTALLED_APPS = [
     "joinedup.outcomes",
     "joinedup.casework",
     "joinedup.identity",
+    "joinedup.insight",
+    "joinedup.family",
     "joinedup.demo",
 ]
 

@@ -12,6 +12,8 @@ urlpatterns = [
     path("", include("joinedup.casework.urls")),
     path("", include("joinedup.identity.urls")),
     path("", include("joinedup.sharing.urls")),
+    path("", include("joinedup.insight.urls")),
+    path("", include("joinedup.family.urls")),
     path("", include("joinedup.web.urls")),
 ]
 
