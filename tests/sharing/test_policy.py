@@ -57,7 +57,7 @@ def test_anonymous_and_organisationless_users_see_nobody(child):
 def test_an_allowed_view_is_audited_with_its_basis(teacher, child):
     selectors.person_get(user=teacher, person_id=child.pk)
     event = AccessEvent.objects.filter(action="view", object_id=str(child.pk)).get()
-    assert event.lawful_basis == policy.BASIS_OWN_INVOLVEMENT
+    assert event.lawful_basis == policy.BASIS_OWN_INVOLVEMENT.label
     assert event.person_ids == [child.pk]
 
 

@@ -6,6 +6,8 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models.functions import Lower
 
+from joinedup.sharing.lawful import LawfulBasis, SpecialCondition, StatutoryDuty
+
 
 class Sector(models.TextChoices):
     STATUTORY = "statutory", "Statutory (council)"
@@ -182,3 +184,49 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+class SharingAgreement(models.Model):
+    """An information-sharing agreement between organisations, configured by administrators.
+
+    Outside an agreement that covers the parties, the category of data and the purpose, only a
+    safeguarding basis or break-glass opens another organisation's information (sharing/policy.py).
+    """
+
+    name = models.CharField(max_length=200, unique=True)
+    parties = models.ManyToManyField(Organisation, blank=True, related_name="sharing_agreements")
+    covers_all_partners = models.BooleanField(
+        default=False,
+        help_text="A partnership-wide protocol: every organisation in joinedup is a party.",
+    )
+    categories = models.JSONField(default=list, help_text="Categories of data shared.")
+    purposes = models.JSONField(default=list, help_text="Purposes the data may be used for.")
+    lawful_basis = models.CharField(max_length=30, choices=LawfulBasis.choices)
+    statutory_duty = models.CharField(max_length=20, choices=StatutoryDuty.choices, blank=True)
+    special_condition = models.CharField(
+        max_length=20,
+        choices=SpecialCondition.choices,
+        blank=True,
+        help_text="Needed where health or other special category data is shared.",
+    )
+    starts_on = models.DateField()
+    ends_on = models.DateField(null=True, blank=True)
+    document = models.URLField(blank=True, help_text="Where the signed agreement is kept.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__isnull=True)
+                | models.Q(ends_on__gte=models.F("starts_on")),
+                name="agreement_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(lawful_basis="public_task", statutory_duty=""),
+                name="agreement_public_task_names_duty",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -19,6 +19,7 @@ from typing import Any
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
+from joinedup.sharing.lawful import Basis
 from joinedup.sharing.models import AccessEvent, AccessEventPerson, Action, ChainHead
 
 GENESIS = "0" * 64
@@ -106,10 +107,17 @@ def record(
     object_id: str = "",
     persons: Iterable[Any] = (),
     purpose: str = "",
-    lawful_basis: str = "",
+    lawful_basis: str | Basis | None = "",
     detail: dict[str, Any] | None = None,
 ) -> AccessEvent:
-    """Append one event. Inside a service's transaction it commits (or rolls back) with it."""
+    """Append one event. Inside a service's transaction it commits (or rolls back) with it.
+
+    Given a Basis, the event carries its short statement and, in its detail, the basis, the
+    statutory duty and the special-category condition the policy used.
+    """
+    if isinstance(lawful_basis, Basis):
+        detail = {**(detail or {}), "lawful_basis": lawful_basis.as_detail()}
+        lawful_basis = lawful_basis.label
     if obj is not None:
         object_type, object_id = _describe(obj)
     person_ids = sorted({int(getattr(p, "pk", p)) for p in persons})
@@ -126,7 +134,7 @@ def record(
             object_id=str(object_id),
             person_ids=person_ids,
             purpose=purpose,
-            lawful_basis=lawful_basis,
+            lawful_basis=lawful_basis or "",
             detail=detail or {},
             request_id=request_id_var.get(),
             prev_hash=head.last_hash,

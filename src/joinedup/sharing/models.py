@@ -275,3 +275,187 @@ class SharingNotice(models.Model):
                 name="notice_not_told_needs_reason",
             )
         ]
+
+
+class ShareChoice(models.TextChoices):
+    SHARE = "share", "Share"
+    NOT_SHARE = "not_share", "Not share"
+
+
+class SharingDecision(models.Model):
+    """A practitioner's decision to share, or not to share, recorded either way.
+
+    What was shared, with whom, for what purpose, on what basis, who decided, when and why.
+    Never edited: a changed decision is a new one.
+    """
+
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    choice = models.CharField(max_length=10, choices=ShareChoice.choices)
+    what = models.TextField(help_text="What was (or would have been) shared.")
+    categories = models.JSONField(default=list, blank=True)
+    recipients = models.ManyToManyField(Organisation, blank=True, related_name="+")
+    recipient_other = models.CharField(
+        max_length=200, blank=True, help_text="A recipient outside the partnership."
+    )
+    purpose = models.CharField(max_length=20)
+    lawful_basis = models.CharField(max_length=30, blank=True)
+    statutory_duty = models.CharField(max_length=20, blank=True)
+    special_condition = models.CharField(max_length=20, blank=True)
+    reasons = models.TextField()
+    family_told = models.CharField(
+        max_length=20, blank=True, help_text="Whether the family was told (a SharingNotice)."
+    )
+    decided_by = models.ForeignKey(Practitioner, on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-decided_at"]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(reasons=""), name="decision_has_reasons"),
+            models.CheckConstraint(
+                condition=models.Q(choice="not_share") | ~models.Q(lawful_basis=""),
+                name="share_names_its_basis",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_choice_display()} decision #{self.pk}"
+
+
+class AdviceStatus(models.TextChoices):
+    ASKED = "asked", "Waiting for advice"
+    ANSWERED = "answered", "Answered"
+
+
+class AdviceRequest(models.Model):
+    """A practitioner describes a situation without naming the family and asks for advice.
+
+    Deliberately has no link to any person or family.
+    """
+
+    asked_by = models.ForeignKey(Practitioner, on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    asked_of_team = models.ForeignKey(
+        "partnership.Team", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    asked_of = models.ForeignKey(
+        Practitioner, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    situation = models.TextField()
+    question = models.TextField()
+    asked_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=AdviceStatus.choices, default="asked")
+    advice = models.TextField(blank=True)
+    answered_by = models.ForeignKey(
+        Practitioner, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-asked_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(asked_of_team__isnull=False) | models.Q(asked_of__isnull=False),
+                name="advice_has_an_addressee",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Advice request #{self.pk}"
+
+
+class AddressPermission(models.Model):
+    """Who may see an address marked confidential (a refuge, witness protection).
+
+    Everyone else, in every output, sees "withheld". A permission names an organisation or one
+    practitioner; revoking it is recorded, not deleted.
+    """
+
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.CASCADE, related_name="address_permissions"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    practitioner = models.ForeignKey(
+        Practitioner, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reason = models.TextField()
+    granted_by = models.ForeignKey(
+        Practitioner, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    granted_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(organisation__isnull=False)
+                | models.Q(practitioner__isnull=False),
+                name="address_permission_names_someone",
+            ),
+        ]
+
+
+class RecordType(models.TextChoices):
+    PERSON = "person", "Person and their records"
+    REQUEST = "request", "Request for support (no further action)"
+    EPISODE = "episode", "Episode of early help, after closure"
+    ADVICE = "advice", "Anonymous advice request"
+
+
+class RetentionRule(models.Model):
+    """How long a type of record is kept after its last activity, configured by administrators."""
+
+    record_type = models.CharField(max_length=20, choices=RecordType.choices, unique=True)
+    keep_for_months = models.PositiveIntegerField()
+    authority = models.CharField(
+        max_length=300, help_text="Why this period: the schedule or guidance it follows."
+    )
+
+    class Meta:
+        ordering = ["record_type"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(keep_for_months__gt=0), name="retention_positive"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_record_type_display()}: {self.keep_for_months} months"
+
+
+class LegalHold(models.Model):
+    """Stops erasure of a person's records (litigation, an inquiry, a safeguarding review)."""
+
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField()
+    placed_by = models.ForeignKey(Practitioner, on_delete=models.PROTECT, related_name="+")
+    placed_at = models.DateTimeField()
+    lifted_by = models.ForeignKey(
+        Practitioner, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    lifted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-placed_at"]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(reason=""), name="legal_hold_reason"),
+        ]
+
+
+class Tombstone(models.Model):
+    """What is left when a record is erased: that it existed, when and why it went, not who."""
+
+    record_type = models.CharField(max_length=20, choices=RecordType.choices)
+    reference = models.CharField(max_length=40, help_text="The erased record's reference.")
+    erased_at = models.DateTimeField()
+    erased_by = models.ForeignKey(
+        Practitioner, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reason = models.TextField()
+    counts = models.JSONField(default=dict, help_text="How many rows of each kind were removed.")
+
+    class Meta:
+        ordering = ["-erased_at"]

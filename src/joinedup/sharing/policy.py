@@ -14,29 +14,68 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from joinedup.casework.models import Episode, RequestForSupport, RequestStatus, TeamMember
 from joinedup.errors import NotFound
-from joinedup.partnership.models import Role, Team
-from joinedup.people.models import HIDDEN_SERVICE_CATEGORIES, Involvement, Person
+from joinedup.partnership.models import Role, Sector, SharingAgreement, Team
+from joinedup.people.models import (
+    HIDDEN_SERVICE_CATEGORIES,
+    Involvement,
+    Person,
+    SensitiveCategory,
+)
 from joinedup.sharing import audit
-from joinedup.sharing.models import Action, BreakGlass, ConsentEvent, ConsentRecord
+from joinedup.sharing.lawful import (
+    SPECIAL_CATEGORIES,
+    Basis,
+    DataCategory,
+    LawfulBasis,
+    SpecialCondition,
+    StatutoryDuty,
+)
+from joinedup.sharing.models import (
+    Action,
+    AddressPermission,
+    BreakGlass,
+    ConsentEvent,
+    ConsentRecord,
+)
 
-# The basis written on an access event when a practitioner reads the record of a person their
-# own organisation is working with: it is that organisation's own casework.
-BASIS_OWN_INVOLVEMENT = "own organisation's current involvement"
-BASIS_FRONT_DOOR = "public task: triage of a request for support (Children Act 2004 s10)"
-BASIS_EPISODE = "public task: the team around the family (Children Act 2004 s10)"
-BASIS_OWN_REQUEST = "the practitioner's own request for support"
+# The basis written on each access event: Article 6 basis, the statutory duty a public task rests
+# on, and (for special category data) the Schedule 1 condition. A practitioner reading the record
+# of a person their own organisation works with reads their organisation's own casework.
+BASIS_OWN_INVOLVEMENT = Basis(
+    LawfulBasis.PUBLIC_TASK, StatutoryDuty.CA2004_S11, source="own organisation's involvement"
+)
+BASIS_FRONT_DOOR = Basis(
+    LawfulBasis.PUBLIC_TASK, StatutoryDuty.CA2004_S10, source="triage of a request for support"
+)
+BASIS_EPISODE = Basis(
+    LawfulBasis.PUBLIC_TASK, StatutoryDuty.CA2004_S10, source="the team around the family"
+)
+BASIS_SAFEGUARDING = Basis(
+    LawfulBasis.PUBLIC_TASK,
+    StatutoryDuty.CA1989_S47,
+    SpecialCondition.SAFEGUARDING,
+    source="enquiries after step-up to children's social care",
+)
+BASIS_OWN_REQUEST = Basis(
+    LawfulBasis.PUBLIC_TASK, StatutoryDuty.CA2004_S11, source="the practitioner's own request"
+)
 
 
 @dataclass(frozen=True)
 class Decision:
     allowed: bool
-    lawful_basis: str = ""
+    basis: Basis | None = None
     purpose: str = ""
+
+    @property
+    def lawful_basis(self) -> str:
+        return self.basis.label if self.basis else ""
 
 
 def is_practitioner(user: Any) -> bool:
@@ -64,20 +103,18 @@ def is_front_door(user: Any) -> bool:
     return bool(cached)
 
 
-def _person_grounds(user: Any) -> list[tuple[str, Q]]:
+def _person_grounds(user: Any) -> list[tuple[Basis, Q]]:
     """Each ground on which a user may see a person, as (lawful basis, filter on Person)."""
     involved = current_involvements().filter(
         organisation_id=user.organisation_id, person_id=OuterRef("pk")
     )
     grounds = [(BASIS_OWN_INVOLVEMENT, Q(Exists(involved)))]
-    led = (
-        Episode.objects.filter(persons=OuterRef("pk"))
-        .filter(
-            Q(lead_professional=user) | Q(members__practitioner=user, members__left_at__isnull=True)
-        )
-        .exclude(status="closed")
+    led = Episode.objects.filter(persons=OuterRef("pk")).filter(
+        Q(lead_professional=user) | Q(members__practitioner=user, members__left_at__isnull=True)
     )
-    grounds.append((BASIS_EPISODE, Q(Exists(led))))
+    # Safeguarding first: after step-up the team works under s47, not only co-operation.
+    grounds.append((BASIS_SAFEGUARDING, Q(Exists(led.filter(status="stepped_up")))))
+    grounds.append((BASIS_EPISODE, Q(Exists(led.exclude(status="closed")))))
     if is_front_door(user):
         open_request = RequestForSupport.objects.filter(
             status=RequestStatus.RECEIVED, people__person=OuterRef("pk")
@@ -180,15 +217,25 @@ def involvements_visible_to(user: Any, person: Person) -> QuerySet[Involvement]:
     safeguarding basis applies (the reader's team holds the child's episode after step-up to
     children's social care, Children Act 1989 s47). Consent-based sharing extends this.
     """
-    current = current_involvements().filter(person=person)
+    return _known_involvements(user, person, current_involvements().filter(person=person))
+
+
+def involvement_history_visible_to(user: Any, person: Person) -> QuerySet[Involvement]:
+    """Every involvement with the person, current and ended (the chronology), by the same rule."""
+    return _known_involvements(user, person, Involvement.objects.filter(person=person))
+
+
+def _known_involvements(
+    user: Any, person: Person, involvements: QuerySet[Involvement]
+) -> QuerySet[Involvement]:
     if not is_practitioner(user):
-        return current.none()
+        return involvements.none()
     hidden = Q(sensitive_category__in=list(HIDDEN_SERVICE_CATEGORIES)) & ~Q(
         organisation_id=user.organisation_id
     )
     if _safeguarding_basis(user, person) or _explicit_consent(user, person):
-        return current
-    return current.exclude(hidden)
+        return involvements
+    return involvements.exclude(hidden)
 
 
 def _explicit_consent(user: Any, person: Person) -> bool:
@@ -202,6 +249,146 @@ def _explicit_consent(user: Any, person: Person) -> bool:
 def _safeguarding_basis(user: Any, person: Person) -> bool:
     """Section 47 enquiries: the team of a stepped-up episode may know of every service."""
     return episodes_visible_to(user).filter(persons=person, status="stepped_up").exists()
+
+
+# Shares: one organisation seeing another organisation's information about a person. ----------
+
+
+def agreements_covering(
+    reader_org: Any, owner_org: Any, category: str, purpose: str, on: date | None = None
+) -> list[SharingAgreement]:
+    """Agreements in force on the day whose parties include both organisations (a
+    partnership-wide protocol includes everyone) and which cover the category and purpose."""
+    on = on or timezone.localdate()
+    in_force = SharingAgreement.objects.filter(starts_on__lte=on).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=on)
+    )
+    found = []
+    for agreement in in_force.prefetch_related("parties"):
+        parties = {o.pk for o in agreement.parties.all()}
+        both = agreement.covers_all_partners or {reader_org.pk, owner_org.pk} <= parties
+        if both and category in agreement.categories and purpose in agreement.purposes:
+            found.append(agreement)
+    return found
+
+
+def share_basis(
+    user: Any, person: Person, owner_org: Any, category: str, purpose: str = "planning"
+) -> Basis | None:
+    """The lawful basis on which this reader may see what another organisation holds about this
+    person in this category, or None (then the reader sees "withheld").
+
+    In order: safeguarding (s47 after step-up, with Sch. 1 para. 18 for special category data);
+    a sharing agreement covering both organisations, the category and the purpose (with its
+    Schedule 1 condition for special category data: an agreement without one does not open
+    health information); the person's consent to this organisation for this purpose (explicit
+    consent, for special category data); break-glass (vital interests). Consent comes after the
+    other bases on purpose: for safeguarding it is rarely the right one.
+    """
+    if not is_practitioner(user):
+        return None
+    if owner_org is not None and owner_org.pk == user.organisation_id:
+        return BASIS_OWN_INVOLVEMENT
+    special = category in SPECIAL_CATEGORIES
+    if _safeguarding_basis(user, person):
+        return BASIS_SAFEGUARDING
+    if owner_org is not None:
+        for agreement in agreements_covering(user.organisation, owner_org, category, purpose):
+            if special and not agreement.special_condition:
+                continue
+            return Basis(
+                agreement.lawful_basis,
+                agreement.statutory_duty,
+                agreement.special_condition if special else "",
+                source=f"agreement: {agreement.name}",
+            )
+    consent_purpose = purpose if purpose in ("assessment", "planning", "referral") else "planning"
+    consent = consent_covers(person, user.organisation, consent_purpose)
+    if consent is not None:
+        return Basis(
+            LawfulBasis.CONSENT,
+            condition=SpecialCondition.EXPLICIT_CONSENT if special else "",
+            source=f"consent record {consent.record_id}",
+        )
+    if BreakGlass.objects.filter(
+        practitioner_id=user.pk, person=person, expires_at__gt=timezone.now()
+    ).exists():
+        return BASIS_BREAK_GLASS
+    return None
+
+
+def involvement_category(involvement: Involvement) -> str:
+    """What knowing the detail of an involvement reveals: health, criminal justice, or neither."""
+    sector = involvement.organisation.sector
+    if sector == Sector.HEALTH or involvement.sensitive_category in HIDDEN_SERVICE_CATEGORIES:
+        return DataCategory.HEALTH
+    if (
+        sector in (Sector.POLICE, Sector.JUSTICE)
+        or involvement.sensitive_category == SensitiveCategory.CRIMINAL_JUSTICE
+    ):
+        return DataCategory.CRIMINAL_JUSTICE
+    return DataCategory.INVOLVEMENT
+
+
+# The fields of an involvement that say what the organisation is doing; the organisation and its
+# contact stay visible, so everyone knows whom to call.
+INVOLVEMENT_DETAIL_FIELDS = frozenset({"service", "flags"})
+
+
+def annotate_involvements(
+    user: Any, person: Person, involvements: list[Involvement], purpose: str = "planning"
+) -> list[Involvement]:
+    """Mark on each involvement which fields this reader may not see (`withheld`) and the basis
+    (`share_basis`) on which they see the rest. Pages, API and exports show "Withheld"."""
+    bases: dict[tuple[int, str], Basis | None] = {}
+    for involvement in involvements:
+        key = (involvement.organisation_id, involvement_category(involvement))
+        if key not in bases:
+            bases[key] = share_basis(user, person, involvement.organisation, key[1], purpose)
+        basis = bases[key]
+        involvement.share_basis = basis  # type: ignore[attr-defined]
+        involvement.withheld = (  # type: ignore[attr-defined]
+            frozenset() if basis else INVOLVEMENT_DETAIL_FIELDS
+        )
+    return involvements
+
+
+def may_see_address(user: Any, person: Person) -> bool:
+    """An address marked confidential (a refuge, witness protection) is seen only by those
+    explicitly allowed: an organisation or a practitioner named on a current permission, and the
+    person themselves on the family's pages. Everyone else, in every output, sees "withheld"."""
+    if not person.address_confidential:
+        return True
+    own = family_person_id(user)
+    if own is not None:
+        return own == person.pk
+    if not is_practitioner(user):
+        return False
+    return AddressPermission.objects.filter(
+        Q(organisation_id=user.organisation_id) | Q(practitioner_id=user.pk),
+        person=person,
+        revoked_at__isnull=True,
+    ).exists()
+
+
+def family_person_id(user: Any) -> int | None:
+    """The person a family member's account belongs to (the family's own pages), or None."""
+    if not getattr(user, "is_authenticated", False) or getattr(user, "organisation_id", None):
+        return None
+    try:
+        return int(user.family_account.person_id)
+    except ObjectDoesNotExist:
+        return None
+    except AttributeError:
+        return None
+
+
+PERSON_ADDRESS_FIELDS = frozenset({"address", "postcode"})
+
+
+def withheld_person_fields(user: Any, person: Person) -> frozenset[str]:
+    """The fields of a person's record this reader may not see."""
+    return frozenset() if may_see_address(user, person) else PERSON_ADDRESS_FIELDS
 
 
 def refuse(user: Any, *, object_type: str, object_id: Any, purpose: str = "") -> NotFound:
@@ -232,10 +419,12 @@ def require_person(user: Any, person_id: Any, purpose: str = "casework") -> tupl
 
 # Break-glass: emergency access beyond the user's rights, given a reason, for a limited time.
 # UK GDPR Art. 6(1)(d) and 9(2)(c): to protect someone's vital interests.
-BASIS_BREAK_GLASS = "break-glass: vital interests"
+BASIS_BREAK_GLASS = Basis(
+    LawfulBasis.VITAL_INTERESTS, condition=SpecialCondition.VITAL_INTERESTS, source="break-glass"
+)
 
 
-def _break_glass_ground(user: Any) -> tuple[str, Q]:
+def _break_glass_ground(user: Any) -> tuple[Basis, Q]:
     """Security: only the holder of the grant, and only until it expires."""
     held = BreakGlass.objects.filter(
         practitioner_id=user.pk, person_id=OuterRef("pk"), expires_at__gt=timezone.now()
