@@ -76,3 +76,21 @@ def involvement(org: Organisation, who: Person, *, since_days: int = 30, **extra
         started_on=timezone.localdate() - timedelta(days=since_days),
         **extra,
     )
+
+
+def agreement(*parties: Organisation, **extra):
+    """A sharing agreement in force today (a partnership-wide protocol if no parties named)."""
+    from joinedup.partnership.models import SharingAgreement
+
+    record = SharingAgreement.objects.create(
+        name=extra.pop("name", f"Agreement {next(_seq)}"),
+        covers_all_partners=not parties,
+        categories=extra.pop("categories", ["identity", "contact", "involvement", "casework"]),
+        purposes=extra.pop("purposes", ["assessment", "planning", "referral", "safeguarding"]),
+        lawful_basis=extra.pop("lawful_basis", "public_task"),
+        statutory_duty=extra.pop("statutory_duty", "ca2004_s10"),
+        starts_on=extra.pop("starts_on", timezone.localdate() - timedelta(days=365)),
+        **extra,
+    )
+    record.parties.set(parties)
+    return record

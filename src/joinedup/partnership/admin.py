@@ -1,7 +1,14 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
-from joinedup.partnership.models import Organisation, Practitioner, Role, Team
+from joinedup.partnership.forms import SharingAgreementForm
+from joinedup.partnership.models import (
+    Organisation,
+    Practitioner,
+    Role,
+    SharingAgreement,
+    Team,
+)
 
 
 class TeamInline(admin.TabularInline):
@@ -52,3 +59,10 @@ class PractitionerAdmin(UserAdmin):
     def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
         obj.username = obj.email.lower()
         super().save_model(request, obj, form, change)
+
+
+@admin.register(SharingAgreement)
+class SharingAgreementAdmin(admin.ModelAdmin):
+    form = SharingAgreementForm
+    list_display = ["name", "lawful_basis", "statutory_duty", "starts_on", "ends_on"]
+    filter_horizontal = ["parties"]

@@ -46,6 +46,8 @@ def get_person(request: HttpRequest, person_id: int) -> dict:
         "kind": person.kind,
         "sex": person.sex,
         "age": view.age,
+        "address": view.address,
+        "postcode": view.postcode,
         "lawful_basis": view.lawful_basis,
         "relatives": [
             RelativeOut(

@@ -4,6 +4,7 @@ person (source records) and organisations' current work with a person (involveme
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.db import models
 from django.db.models import Q
@@ -276,6 +277,11 @@ class Involvement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} with {self.person}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if getattr(self, "withheld", None):
+            raise ValueError("A redacted involvement (details withheld) cannot be saved.")
+        super().save(*args, **kwargs)
 
     def is_current(self, day: date) -> bool:
         return self.started_on <= day and (self.ended_on is None or self.ended_on >= day)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from ninja import Schema
+from ninja import Field, Schema
 
 
 class PersonSummaryOut(Schema):
@@ -31,7 +31,7 @@ class RelativeOut(Schema):
 class InvolvementOut(Schema):
     organisation: str
     organisation_code: str
-    service: str
+    service: str = Field(description='"Withheld" when no lawful basis opens the detail')
     kind: str
     started_on: date
     contact: str | None
@@ -41,6 +41,8 @@ class InvolvementOut(Schema):
 class PersonOut(PersonSummaryOut):
     age: int | None
     sex: str
+    address: str = Field(description='"Withheld" when the address is confidential to this reader')
+    postcode: str
     relatives: list[RelativeOut]
     involvements: list[InvolvementOut]
     lawful_basis: str

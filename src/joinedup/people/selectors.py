@@ -68,6 +68,8 @@ class PersonView:
     relatives: list[RelativeView]
     involvements: list[Involvement]
     lawful_basis: str
+    address: str
+    postcode: str
 
 
 def _relatives(user: Any, person: Person) -> list[RelativeView]:
@@ -91,18 +93,24 @@ def _relatives(user: Any, person: Person) -> list[RelativeView]:
 def person_get(*, user: Any, person_id: Any, purpose: str = "casework") -> PersonView:
     """One person's record. Raises NotFound (and audits the refusal) when not allowed."""
     person, decision = policy.require_person(user, person_id, purpose)
-    involvements = list(
-        policy.involvements_visible_to(user, person)
-        .select_related("organisation", "team", "contact")
-        .order_by("organisation__name")
+    involvements = policy.annotate_involvements(
+        user,
+        person,
+        list(
+            policy.involvements_visible_to(user, person)
+            .select_related("organisation", "team", "contact")
+            .order_by("organisation__name")
+        ),
     )
+    withheld = policy.withheld_person_fields(user, person)
     audit.record(
         actor=user,
         action=Action.VIEW,
         obj=person,
         persons=[person],
         purpose=decision.purpose,
-        lawful_basis=decision.lawful_basis,
+        lawful_basis=decision.basis,
+        detail={"withheld": sorted(withheld)} if withheld else None,
     )
     return PersonView(
         person=person,
@@ -110,4 +118,6 @@ def person_get(*, user: Any, person_id: Any, purpose: str = "casework") -> Perso
         relatives=_relatives(user, person),
         involvements=involvements,
         lawful_basis=decision.lawful_basis,
+        address=policy.WITHHELD if "address" in withheld else person.address,
+        postcode=policy.WITHHELD if "postcode" in withheld else person.postcode,
     )

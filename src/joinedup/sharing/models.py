@@ -7,6 +7,7 @@ from typing import Any, NoReturn
 from django.db import models
 
 from joinedup.partnership.models import Organisation, Practitioner
+from joinedup.sharing.lawful import Basis
 
 
 class AuditTrailImmutable(Exception):
@@ -321,6 +322,12 @@ class SharingDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_choice_display()} decision #{self.pk}"
+
+    @property
+    def basis_label(self) -> str:
+        if not self.lawful_basis:
+            return ""
+        return Basis(self.lawful_basis, self.statutory_duty, self.special_condition).label
 
 
 class AdviceStatus(models.TextChoices):

@@ -39,9 +39,11 @@ from joinedup.sharing.lawful import (
 from joinedup.sharing.models import (
     Action,
     AddressPermission,
+    AdviceRequest,
     BreakGlass,
     ConsentEvent,
     ConsentRecord,
+    SharingDecision,
 )
 
 # The basis written on each access event: Article 6 basis, the statutory duty a public task rests
@@ -333,6 +335,13 @@ def involvement_category(involvement: Involvement) -> str:
 # The fields of an involvement that say what the organisation is doing; the organisation and its
 # contact stay visible, so everyone knows whom to call.
 INVOLVEMENT_DETAIL_FIELDS = frozenset({"service", "flags"})
+INVOLVEMENT_FLAGS = (
+    "child_protection_plan",
+    "child_looked_after",
+    "ehc_plan",
+    "youth_justice_order",
+)
+WITHHELD = "Withheld"
 
 
 def annotate_involvements(
@@ -347,9 +356,13 @@ def annotate_involvements(
             bases[key] = share_basis(user, person, involvement.organisation, key[1], purpose)
         basis = bases[key]
         involvement.share_basis = basis  # type: ignore[attr-defined]
-        involvement.withheld = (  # type: ignore[attr-defined]
-            frozenset() if basis else INVOLVEMENT_DETAIL_FIELDS
-        )
+        if basis is None:
+            # Redacted in memory, so every output built from it says "withheld";
+            # Involvement.save refuses a redacted instance.
+            involvement.withheld = INVOLVEMENT_DETAIL_FIELDS  # type: ignore[attr-defined]
+            involvement.service = WITHHELD
+            for flag in INVOLVEMENT_FLAGS:
+                setattr(involvement, flag, False)
     return involvements
 
 
@@ -389,6 +402,39 @@ PERSON_ADDRESS_FIELDS = frozenset({"address", "postcode"})
 def withheld_person_fields(user: Any, person: Person) -> frozenset[str]:
     """The fields of a person's record this reader may not see."""
     return frozenset() if may_see_address(user, person) else PERSON_ADDRESS_FIELDS
+
+
+# Advice without naming the family: the asker, and whoever was asked (a colleague, or every member
+# of the team asked, such as the front door).
+
+
+def advice_visible_to(user: Any) -> QuerySet[AdviceRequest]:
+    if not is_practitioner(user):
+        return AdviceRequest.objects.none()
+    allowed = Q(asked_by=user) | Q(asked_of=user)
+    if user.team_id is not None:
+        allowed |= Q(asked_of_team_id=user.team_id)
+    return AdviceRequest.objects.filter(allowed)
+
+
+def may_answer_advice(user: Any, advice: AdviceRequest) -> bool:
+    if not is_practitioner(user) or advice.asked_by_id == user.pk:
+        return False
+    return advice.asked_of_id == user.pk or (
+        advice.asked_of_team_id is not None and advice.asked_of_team_id == user.team_id
+    )
+
+
+def require_advice(user: Any, advice_id: Any) -> AdviceRequest:
+    return _require(user, advice_visible_to(user), advice_id, "sharing.advicerequest", "advice")
+
+
+def sharing_decisions_visible_to(user: Any, person: Person) -> QuerySet[SharingDecision]:
+    """Decisions about a person the reader may see: a reader of the person's record sees them
+    all (a decision not to share says what was held back, not the information itself)."""
+    if not person_decision(user, person).allowed:
+        return SharingDecision.objects.none()
+    return SharingDecision.objects.filter(person=person)
 
 
 def refuse(user: Any, *, object_type: str, object_id: Any, purpose: str = "") -> NotFound:
@@ -467,3 +513,176 @@ def consent_covers(
         if purpose in record.purposes and (named or organisation.sector in record.sectors):
             return record
     return None
+
+
+# The family's own pages ------------------------------------------------------------------------
+#
+# A family account (joinedup.family) is a user with no organisation, tied to one person: it is
+# never a practitioner, so every practitioner page and API route refuses it. What it may see is
+# decided here and nowhere else.
+#
+# Decided: a family member sees an episode while they take part in it, that is while they are
+#   - one of the episode's persons, or
+#   - a family member in its team, or
+#   - someone with parental responsibility for a child in it (the front door opens an episode
+#     for the child, so parents are often not among its persons).
+# A closed episode stays visible for FAMILY_CLOSED_EPISODE_DAYS after it closed, so the family
+# can see what happened and say how it went; after that, a subject access request is the route.
+#
+# A family member may see: the plan (wanted outcomes, actions with who, when and status, including
+# their own), the team (name, organisation, part in the team, work contact), meetings (date, kind,
+# whether the family came, what the family said, decisions, how each outcome is going), and their
+# own consent records. Never: a meeting's notes or an action's notes (practitioners' own), the
+# involvement index or its sensitive categories, assessments, the chronology, incidents,
+# disagreements, requests, another person's comments, and another person's address when it is
+# confidential (always ask may_see_address). A team member whose organisation provides a
+# sensitive service to someone else in the family is not shown: their name would tell the family
+# member about that service.
+
+FAMILY_CLOSED_EPISODE_DAYS = 183
+FAMILY_YOUNG_PERSON_MIN_AGE = 12
+FAMILY_WITHHELD_MEETING_FIELDS = frozenset({"notes"})
+BASIS_FAMILY_OWN = Basis(
+    LawfulBasis.PUBLIC_TASK, StatutoryDuty.CA2004_S10, source="the family's own information"
+)
+
+
+def family_account(user: Any) -> Any | None:
+    """The user's family account while it may be used (activated, not revoked), or None."""
+    if not getattr(user, "is_authenticated", False) or getattr(user, "organisation_id", None):
+        return None
+    if not getattr(user, "is_active", False):
+        return None
+    try:
+        account = user.family_account
+    except (ObjectDoesNotExist, AttributeError):
+        return None
+    if account.revoked_at is not None or account.activated_at is None:
+        return None
+    return account
+
+
+def is_family(user: Any) -> bool:
+    return family_account(user) is not None
+
+
+def _taking_part(person_id: Any) -> Q:
+    """A filter on Episode: the person takes part in it (see the decision above)."""
+    from joinedup.people.models import Relationship
+
+    in_episode = Episode.persons.through.objects.filter(
+        episode_id=OuterRef("pk"), person_id=person_id
+    )
+    in_team = TeamMember.objects.filter(
+        episode_id=OuterRef("pk"), person_id=person_id, left_at__isnull=True
+    )
+    children = Relationship.objects.filter(
+        person_id=person_id, parental_responsibility=True, relative__kind="child"
+    ).values("relative_id")
+    their_child = Episode.persons.through.objects.filter(
+        episode_id=OuterRef("pk"), person_id__in=children
+    )
+    return Q(Exists(in_episode)) | Q(Exists(in_team)) | Q(Exists(their_child))
+
+
+def family_participants(episode: Episode) -> QuerySet[Person]:
+    """Everyone who takes part in an episode as family (the same rule, from the other side)."""
+    from joinedup.people.models import Relationship
+
+    children = episode.persons.filter(kind="child")
+    responsible = Relationship.objects.filter(
+        person_id=OuterRef("pk"), relative__in=children, parental_responsibility=True
+    )
+    in_team = TeamMember.objects.filter(
+        episode=episode, person_id=OuterRef("pk"), left_at__isnull=True
+    )
+    return Person.objects.filter(
+        Q(episodes=episode) | Q(Exists(in_team)) | Q(Exists(responsible))
+    ).distinct()
+
+
+def family_episodes_visible_to(user: Any) -> QuerySet[Episode]:
+    account = family_account(user)
+    if account is None:
+        return Episode.objects.none()
+    from datetime import timedelta
+
+    closed_long_ago = timezone.now() - timedelta(days=FAMILY_CLOSED_EPISODE_DAYS)
+    return (
+        Episode.objects.filter(_taking_part(account.person_id))
+        .exclude(status="closed", closed_at__lt=closed_long_ago)
+        .exclude(status="closed", closed_at__isnull=True)
+    )
+
+
+def require_family_episode(user: Any, episode_id: Any, purpose: str = "family") -> Episode:
+    """Security: an episode the family member does not take part in answers as a missing one."""
+    found = None
+    if family_account(user) is not None:
+        try:
+            found = family_episodes_visible_to(user).filter(pk=int(episode_id)).first()
+        except (TypeError, ValueError):
+            found = None
+    if found is None:
+        raise refuse(user, object_type="casework.episode", object_id=episode_id, purpose=purpose)
+    return found
+
+
+def family_may_be_invited(person: Person, episode: Episode) -> bool:
+    """A parent or carer taking part, or a young person of FAMILY_YOUNG_PERSON_MIN_AGE or more."""
+    if not Episode.objects.filter(_taking_part(person.pk), pk=episode.pk).exists():
+        return False
+    if person.kind != "child":
+        return True
+    age = person.age_on(timezone.localdate())
+    return age is not None and age >= FAMILY_YOUNG_PERSON_MIN_AGE
+
+
+def family_hidden_organisations(user: Any, episode: Episode) -> frozenset[int]:
+    """Organisations whose membership of the team would tell this family member about a
+    sensitive service (sexual or mental health, substance use, domestic abuse, criminal justice,
+    immigration) to someone else in the family. An organisation working with the family member
+    themselves is never hidden from them."""
+    account = family_account(user)
+    if account is None:
+        return frozenset()
+    others = family_participants(episode).exclude(pk=account.person_id)
+    sensitive = (
+        current_involvements()
+        .filter(person__in=others)
+        .exclude(sensitive_category="")
+        .values_list("organisation_id", flat=True)
+    )
+    own = current_involvements().filter(person_id=account.person_id)
+    return frozenset(sensitive) - frozenset(own.values_list("organisation_id", flat=True))
+
+
+def family_team_visible_to(user: Any, episode: Episode) -> QuerySet[TeamMember]:
+    """The current team as this family member may know it: practitioners (but see
+    family_hidden_organisations) and the family's own members of this episode."""
+    if family_account(user) is None:
+        return TeamMember.objects.none()
+    hidden = family_hidden_organisations(user, episode)
+    return (
+        TeamMember.objects.filter(episode=episode, left_at__isnull=True)
+        .exclude(practitioner__organisation_id__in=hidden)
+        .select_related("practitioner__organisation", "practitioner__team", "person")
+    )
+
+
+def family_owns_action(user: Any, action: Any) -> bool:
+    """An action whose owner is the family member themselves, in the team of its episode."""
+    account = family_account(user)
+    return (
+        account is not None
+        and action.owner.person_id == account.person_id
+        and action.owner.episode_id == action.episode_id
+    )
+
+
+def family_consent_visible_to(user: Any) -> QuerySet[ConsentRecord]:
+    """The family member's own consent records (about them), given and withdrawn."""
+    account = family_account(user)
+    if account is None:
+        return ConsentRecord.objects.none()
+    return ConsentRecord.objects.filter(person_id=account.person_id)

@@ -26,12 +26,16 @@ from joinedup.sharing.models import (
     AccessEvent,
     AccessEventPerson,
     Action,
+    AddressPermission,
+    AdviceRequest,
     BreakGlass,
     ChainHead,
     ConsentEvent,
     ConsentPurpose,
     ConsentRecord,
     ReviewOutcome,
+    SharingDecision,
+    SharingNotice,
 )
 
 PAGE_SIZE = 50
@@ -516,7 +520,7 @@ def person_consents(*, user: Any, person_id: Any) -> PersonConsents:
         object_id=str(person.pk),
         persons=[person],
         purpose=decision.purpose,
-        lawful_basis=decision.lawful_basis,
+        lawful_basis=decision.basis,
     )
     return PersonConsents(person, [ConsentView(r, consent_status(r)) for r in records])
 
@@ -537,7 +541,67 @@ def person_consents_iso27560(*, user: Any, person_id: Any) -> list[dict[str, Any
         object_id=str(person.pk),
         persons=[person],
         purpose=decision.purpose,
-        lawful_basis=decision.lawful_basis,
+        lawful_basis=decision.basis,
         detail={"format": "ISO/IEC TS 27560"},
     )
     return [consent_as_iso27560(r) for r in records]
+
+
+# Sharing decisions, confidential addresses and anonymous advice. ------------------------------
+
+
+@dataclass(frozen=True)
+class PersonSharing:
+    person: Person
+    decisions: list[SharingDecision]
+    notices: list[SharingNotice]
+    permissions: list[AddressPermission]
+    may_see_address: bool
+
+
+def person_sharing(*, user: Any, person_id: Any) -> PersonSharing:
+    """Sharing decisions about a person, whether the family was told, and who may see a
+    confidential address (listed only to those who may see the address). Audited."""
+    person, decision = policy.require_person(user, person_id, "sharing decisions")
+    decisions = list(
+        policy.sharing_decisions_visible_to(user, person)
+        .select_related("decided_by", "organisation")
+        .prefetch_related("recipients")
+    )
+    notices = list(SharingNotice.objects.filter(person=person).select_related("recorded_by"))
+    may_see = policy.may_see_address(user, person)
+    permissions = (
+        list(
+            AddressPermission.objects.filter(person=person, revoked_at__isnull=True).select_related(
+                "organisation", "practitioner", "granted_by"
+            )
+        )
+        if may_see
+        else []
+    )
+    audit.record(
+        actor=user,
+        action=Action.VIEW,
+        object_type="sharing.sharingdecision_list",
+        object_id=str(person.pk),
+        persons=[person],
+        purpose=decision.purpose,
+        lawful_basis=decision.basis,
+    )
+    return PersonSharing(person, decisions, notices, permissions, may_see)
+
+
+def advice_list(*, user: Any) -> dict[str, list[AdviceRequest]]:
+    """Advice I asked for, and advice asked of me or my team."""
+    visible = policy.advice_visible_to(user).select_related(
+        "asked_by", "organisation", "asked_of", "asked_of_team", "answered_by"
+    )
+    asked = [a for a in visible if a.asked_by_id == user.pk]
+    for_me = [a for a in visible if a.asked_by_id != user.pk]
+    return {"asked": asked, "for_me": for_me}
+
+
+def advice_get(*, user: Any, advice_id: Any) -> AdviceRequest:
+    advice = policy.require_advice(user, advice_id)
+    audit.record(actor=user, action=Action.VIEW, obj=advice, purpose="advice")
+    return advice

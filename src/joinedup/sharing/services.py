@@ -7,23 +7,41 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from joinedup.casework.models import Episode
 from joinedup.errors import ApplicationError
 from joinedup.partnership import notify
-from joinedup.partnership.models import Organisation, Practitioner, Role, Sector
+from joinedup.partnership.models import Organisation, Practitioner, Role, Sector, Team
 from joinedup.people.models import Person
 from joinedup.sharing import audit, policy
+from joinedup.sharing.lawful import (
+    SPECIAL_CATEGORIES,
+    Basis,
+    DataCategory,
+    LawfulBasis,
+    SharePurpose,
+    SpecialCondition,
+    StatutoryDuty,
+)
 from joinedup.sharing.models import (
     Action,
+    AddressPermission,
+    AdviceRequest,
+    AdviceStatus,
     BreakGlass,
     ConsentEvent,
     ConsentGiver,
     ConsentMethod,
     ConsentPurpose,
     ConsentRecord,
+    NoticeKind,
     ReviewOutcome,
+    ShareChoice,
+    SharingDecision,
+    SharingNotice,
 )
 
 DEFAULT_BREAK_GLASS_HOURS = 2
@@ -35,14 +53,16 @@ def break_glass_hours() -> float:
 
 
 def break_glass_recipients(person: Person) -> list[Practitioner]:
-    """Who is told at once when someone breaks the glass on this person's record.
-
-    Now: every data-protection officer. To extend: the lead professional of each open episode.
-    """
+    """Who is told at once when someone breaks the glass on this person's record: every
+    data-protection officer, and the lead professional of each open episode the person is in."""
+    leads = Episode.objects.filter(persons=person).exclude(status="closed")
     return list(
-        Practitioner.objects.filter(
-            roles__code=Role.Code.DATA_PROTECTION_OFFICER, is_active=True
-        ).distinct()
+        Practitioner.objects.filter(is_active=True)
+        .filter(
+            Q(roles__code=Role.Code.DATA_PROTECTION_OFFICER)
+            | Q(pk__in=leads.values("lead_professional_id"))
+        )
+        .distinct()
     )
 
 
@@ -289,3 +309,302 @@ def consent_withdraw(
         detail={"event": "withdrawn", "withdraws": str(record.record_id)},
     )
     return withdrawal
+
+
+def _organisation_of(actor: Practitioner) -> Organisation:
+    if actor.organisation is None:
+        raise ApplicationError("Only practitioners of a partner organisation can do this.")
+    return actor.organisation
+
+
+# Sharing decisions: recorded whether the answer is to share or not. ------------------------------
+
+
+@transaction.atomic
+def sharing_decision_record(
+    *,
+    actor: Practitioner,
+    person: Person,
+    choice: str,
+    what: str,
+    categories: list[str],
+    recipients: list[Organisation],
+    recipient_other: str = "",
+    purpose: str,
+    lawful_basis: str = "",
+    statutory_duty: str = "",
+    special_condition: str = "",
+    reasons: str,
+    family_told: str = "",
+    not_told_reason: str = "",
+) -> SharingDecision:
+    """Record a decision to share or not to share: what, with whom, why, on what basis.
+
+    Whether the family was told is recorded beside it (a SharingNotice), never as consent.
+    """
+    decision = policy.person_decision(actor, person, "sharing decision")
+    if not decision.allowed:
+        raise policy.refuse(
+            actor, object_type="people.person", object_id=person.pk, purpose="sharing decision"
+        )
+    _check_sharing_decision(
+        choice=choice,
+        what=what,
+        categories=categories,
+        recipients=recipients,
+        recipient_other=recipient_other,
+        purpose=purpose,
+        lawful_basis=lawful_basis,
+        statutory_duty=statutory_duty,
+        special_condition=special_condition,
+        reasons=reasons,
+        family_told=family_told,
+        not_told_reason=not_told_reason,
+    )
+    sharing = choice == ShareChoice.SHARE
+    record = SharingDecision.objects.create(
+        person=person,
+        choice=choice,
+        what=what.strip(),
+        categories=sorted(set(categories)),
+        recipient_other=recipient_other.strip(),
+        purpose=purpose,
+        lawful_basis=lawful_basis if sharing else "",
+        statutory_duty=statutory_duty if sharing else "",
+        special_condition=special_condition if sharing else "",
+        reasons=reasons.strip(),
+        family_told=family_told,
+        decided_by=actor,
+        organisation=_organisation_of(actor),
+        decided_at=timezone.now(),
+    )
+    record.recipients.set(recipients)
+    if family_told:
+        SharingNotice.objects.create(
+            person=person,
+            kind=family_told,
+            reason=not_told_reason.strip(),
+            recorded_by=actor,
+            recorded_at=record.decided_at,
+        )
+    basis = (
+        Basis(lawful_basis, statutory_duty, special_condition, source="sharing decision")
+        if sharing
+        else None
+    )
+    audit.record(
+        actor=actor,
+        action=Action.CREATE,
+        obj=record,
+        persons=[person],
+        purpose=purpose,
+        lawful_basis=basis,
+        detail={
+            "choice": choice,
+            "recipients": [o.code for o in recipients]
+            + ([recipient_other] if recipient_other else []),
+            "categories": record.categories,
+            "family_told": family_told,
+        },
+    )
+    return record
+
+
+def _check_sharing_decision(
+    *,
+    choice: str,
+    what: str,
+    categories: list[str],
+    recipients: list[Organisation],
+    recipient_other: str,
+    purpose: str,
+    lawful_basis: str,
+    statutory_duty: str,
+    special_condition: str,
+    reasons: str,
+    family_told: str,
+    not_told_reason: str,
+) -> None:
+    """Bad input names its field; nothing is written before every check has passed."""
+    if choice not in ShareChoice.values:
+        raise ApplicationError(
+            "Choose whether you decided to share or not to share", field="choice"
+        )
+    if not what.strip():
+        raise ApplicationError("Say what information this decision is about", field="what")
+    if not categories or any(c not in DataCategory.values for c in categories):
+        raise ApplicationError("Choose the kinds of information", field="categories")
+    if not recipients and not recipient_other.strip():
+        raise ApplicationError(
+            "Say who the information was (or would have been) for", field="recipients"
+        )
+    if purpose not in SharePurpose.values:
+        raise ApplicationError("Choose the purpose", field="purpose")
+    if not reasons.strip():
+        raise ApplicationError("Give the reasons for the decision", field="reasons")
+    if family_told and family_told not in NoticeKind.values:
+        raise ApplicationError("Choose whether the family was told", field="family_told")
+    if family_told == NoticeKind.NOT_TOLD_RISK and not not_told_reason.strip():
+        raise ApplicationError(
+            "Say why telling the family would put someone at risk", field="not_told_reason"
+        )
+    if choice != ShareChoice.SHARE:
+        return
+    if lawful_basis not in LawfulBasis.values:
+        raise ApplicationError("Choose the lawful basis for sharing", field="lawful_basis")
+    if lawful_basis == LawfulBasis.PUBLIC_TASK and statutory_duty not in StatutoryDuty.values:
+        raise ApplicationError(
+            "Name the statutory duty this public task rests on", field="statutory_duty"
+        )
+    if set(categories) & SPECIAL_CATEGORIES and special_condition not in SpecialCondition.values:
+        raise ApplicationError(
+            "Health information is special category data: choose the condition that allows "
+            "sharing it",
+            field="special_condition",
+        )
+
+
+# Confidential addresses: a refuge or witness protection. ---------------------------------------
+
+
+@transaction.atomic
+def address_confidential_set(
+    *,
+    actor: Practitioner,
+    person: Person,
+    confidential: bool,
+    reason: str,
+    allow: list[Organisation] | None = None,
+) -> Person:
+    """Mark an address confidential (or not), naming who may still see it.
+
+    Only someone who may see the address may change this, so marking it never reveals it. The
+    actor's own organisation is always allowed, so the one who protects it keeps sight of it.
+    """
+    if not policy.person_decision(actor, person, "address").allowed or not policy.may_see_address(
+        actor, person
+    ):
+        raise policy.refuse(
+            actor, object_type="people.person", object_id=person.pk, purpose="address"
+        )
+    if not reason.strip():
+        raise ApplicationError(
+            "Say why the address is (or is no longer) confidential", field="reason"
+        )
+    now = timezone.now()
+    Person.objects.filter(pk=person.pk).update(address_confidential=confidential)
+    person.address_confidential = confidential
+    if confidential:
+        for organisation in {actor.organisation, *(allow or [])}:
+            AddressPermission.objects.get_or_create(
+                person=person,
+                organisation=organisation,
+                revoked_at=None,
+                defaults={"reason": reason.strip(), "granted_by": actor, "granted_at": now},
+            )
+    audit.record(
+        actor=actor,
+        action=Action.UPDATE,
+        obj=person,
+        persons=[person],
+        purpose="address",
+        lawful_basis=policy.person_decision(actor, person).basis,
+        detail={
+            "address_confidential": confidential,
+            "allowed": [o.code for o in allow or []],
+            "reason": reason.strip(),
+        },
+    )
+    return person
+
+
+@transaction.atomic
+def address_permission_revoke(*, actor: Practitioner, permission: AddressPermission) -> None:
+    if not policy.may_see_address(actor, permission.person):
+        raise policy.refuse(actor, object_type="sharing.addresspermission", object_id=permission.pk)
+    AddressPermission.objects.filter(pk=permission.pk).update(revoked_at=timezone.now())
+    audit.record(
+        actor=actor,
+        action=Action.UPDATE,
+        obj=permission,
+        persons=[permission.person_id],
+        purpose="address",
+        detail={"revoked": True},
+    )
+
+
+# Advice without naming the family. --------------------------------------------------------------
+
+
+@transaction.atomic
+def advice_ask(
+    *,
+    actor: Practitioner,
+    situation: str,
+    question: str,
+    team: Team | None = None,
+    colleague: Practitioner | None = None,
+) -> AdviceRequest:
+    """Describe a situation anonymously and ask the front door (or a colleague) for advice.
+
+    No person is linked, and the audit event names none.
+    """
+    if not policy.is_practitioner(actor):
+        raise ApplicationError("Only practitioners can ask for advice.")
+    if team is None and colleague is None:
+        raise ApplicationError("Choose who to ask", field="asked_of")
+    if colleague is not None and (
+        colleague.pk == actor.pk or not policy.is_practitioner(colleague)
+    ):
+        raise ApplicationError("Choose a colleague other than yourself", field="asked_of")
+    if not situation.strip():
+        raise ApplicationError("Describe the situation, without names", field="situation")
+    if not question.strip():
+        raise ApplicationError("Say what you would like advice on", field="question")
+    advice = AdviceRequest.objects.create(
+        asked_by=actor,
+        organisation=_organisation_of(actor),
+        asked_of_team=team,
+        asked_of=colleague,
+        situation=situation.strip(),
+        question=question.strip(),
+        asked_at=timezone.now(),
+    )
+    audit.record(actor=actor, action=Action.CREATE, obj=advice, purpose="advice")
+    recipients = (
+        [colleague]
+        if colleague is not None
+        else list(Practitioner.objects.filter(team=team, is_active=True))
+    )
+    notify.send(
+        recipients,
+        subject="A request for advice",
+        body=f"{actor.get_full_name()} ({actor.organisation}) asked for advice. No family named.",
+        link=reverse("sharing:advice", args=[advice.pk]),
+    )
+    return advice
+
+
+@transaction.atomic
+def advice_answer(*, actor: Practitioner, advice: AdviceRequest, text: str) -> AdviceRequest:
+    if not policy.may_answer_advice(actor, advice):
+        raise policy.refuse(actor, object_type="sharing.advicerequest", object_id=advice.pk)
+    if advice.status == AdviceStatus.ANSWERED:
+        raise ApplicationError("This request has already been answered", field="advice", status=409)
+    if not text.strip():
+        raise ApplicationError("Write your advice", field="advice")
+    AdviceRequest.objects.filter(pk=advice.pk).update(
+        advice=text.strip(),
+        status=AdviceStatus.ANSWERED,
+        answered_by=actor,
+        answered_at=timezone.now(),
+    )
+    advice.refresh_from_db()
+    audit.record(actor=actor, action=Action.UPDATE, obj=advice, purpose="advice")
+    notify.send(
+        [advice.asked_by],
+        subject="Your request for advice has been answered",
+        body=f"{actor.get_full_name()} ({actor.organisation}) answered your request for advice.",
+        link=reverse("sharing:advice", args=[advice.pk]),
+    )
+    return advice

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from joinedup.sharing import views
+from joinedup.sharing import views, views_sharing
 
 app_name = "sharing"
 
@@ -24,4 +24,14 @@ urlpatterns = [
         "people/<int:person_id>/consent/withdraw/", views.consent_withdraw, name="consent-withdraw"
     ),
     path("people/<int:person_id>/consent.json", views.consent_json, name="consent-json"),
+    path("people/<int:person_id>/sharing/", views_sharing.sharing_decisions, name="decisions"),
+    path(
+        "people/<int:person_id>/sharing/new/",
+        views_sharing.sharing_decision_new,
+        name="decision-new",
+    ),
+    path("people/<int:person_id>/address/", views_sharing.address_confidential, name="address"),
+    path("advice/", views_sharing.advice_list, name="advice-list"),
+    path("advice/new/", views_sharing.advice_new, name="advice-new"),
+    path("advice/<int:pk>/", views_sharing.advice_detail, name="advice"),
 ]

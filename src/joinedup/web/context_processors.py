@@ -29,6 +29,7 @@ def service(request: HttpRequest) -> dict[str, Any]:
         if user.has_role("data_protection_officer"):
             navigation.append({"href": reverse("sharing:dpo-home"), "text": "Data protection"})
         navigation += [
+            {"href": reverse("sharing:advice-list"), "text": "Advice"},
             {"href": reverse("web:directory"), "text": "Directory"},
             {
                 "href": reverse("web:notifications"),
