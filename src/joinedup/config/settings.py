@@ -162,6 +162,9 @@ AXES_VERBOSE = False
 # and one mistyping colleague must not lock a whole school out.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
+# Emergency access (break-glass) lasts this many hours, then the record closes again.
+JOINEDUP_BREAK_GLASS_HOURS = float(os.environ.get("JOINEDUP_BREAK_GLASS_HOURS", "2"))
+
 # Idle sign-out: the session lasts 30 minutes from the last request.
 SESSION_COOKIE_AGE = int(os.environ.get("JOINEDUP_IDLE_SECONDS", "1800"))
 SESSION_SAVE_EVERY_REQUEST = True

@@ -172,4 +172,7 @@ def load(
     requests = load_requests(seed) if families >= 20 else 0
     if requests:
         load_teams(seed)
+    from joinedup.demo.sharing import load_sharing
+
+    load_sharing()
     return DemoResult(len(orgs), practitioner_count, added_families, len(added_persons), requests)
