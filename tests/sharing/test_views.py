@@ -214,3 +214,13 @@ def test_the_dpo_sees_the_navigation_item_and_others_do_not(client, dpo, teacher
     assert "Data protection" in client.get(reverse("web:home")).content.decode()
     client.force_login(teacher)
     assert ">Data protection<" not in client.get(reverse("web:home")).content.decode()
+
+
+def test_reading_ones_own_work_is_not_flagged_as_unusual(client, dpo, teacher, school):
+    for n in range(4):
+        person = factories.person(f"Pupil{n}", "Near")
+        factories.involvement(school, person)
+        people_selectors.person_get(user=teacher, person_id=person.pk)
+    client.force_login(dpo)
+    html = client.get(reverse("sharing:unusual-access")).content.decode()
+    assert teacher.get_full_name() not in html

@@ -45,10 +45,14 @@ NIGHT_BULK_THRESHOLD = 20  # people's records viewed by one user between 10pm an
 OUTSIDE_WORK_THRESHOLD = 3  # people viewed on a basis other than the user's own work
 NIGHT_HOURS = (22, 6)
 OWN_WORK_BASES = [
-    policy.BASIS_OWN_INVOLVEMENT,
-    policy.BASIS_EPISODE,
-    policy.BASIS_OWN_REQUEST,
-    policy.BASIS_FRONT_DOOR,
+    basis.label
+    for basis in (
+        policy.BASIS_OWN_INVOLVEMENT,
+        policy.BASIS_EPISODE,
+        policy.BASIS_SAFEGUARDING,
+        policy.BASIS_OWN_REQUEST,
+        policy.BASIS_FRONT_DOOR,
+    )
 ]
 SEEN_ACTIONS = [Action.VIEW, Action.EXPORT, Action.BREAK_GLASS]
 
