@@ -170,3 +170,12 @@ def test_break_glass_never_widens_access_beyond_its_holder_and_its_time(bystande
     for other in others:
         assert not policy.person_decision(other, child).allowed
         assert child not in policy.persons_visible_to(other)
+
+
+def test_the_lead_professional_of_an_open_episode_is_told_too(teacher, child, outsider):
+    from joinedup.casework import services as casework_services
+
+    casework_services.episode_open_practitioner_led(actor=teacher, persons=[child])
+    assert teacher in services.break_glass_recipients(child)
+    open_glass(outsider, child)
+    assert Notification.objects.filter(recipient=teacher).exists()
