@@ -15,7 +15,7 @@ from django.db import models
 
 
 class LawfulBasis(models.TextChoices):
-    CONSENT = "consent (Art. 6(1)(a))", "Consent (UK GDPR Art. 6(1)(a))"
+    CONSENT = "consent", "Consent (UK GDPR Art. 6(1)(a))"
     LEGAL_OBLIGATION = "legal_obligation", "Legal obligation (UK GDPR Art. 6(1)(c))"
     VITAL_INTERESTS = "vital_interests", "Vital interests (UK GDPR Art. 6(1)(d))"
     PUBLIC_TASK = "public_task", "Public task or statutory duty (UK GDPR Art. 6(1)(e))"
