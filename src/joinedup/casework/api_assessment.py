@@ -234,4 +234,6 @@ def record_entry(request: AuthedRequest, person_id: int, body: EntryIn) -> Any:
 def acknowledge_alert(request: AuthedRequest, episode_id: int, alert_id: int) -> Any:
     view = chronology.chronology_get(user=request.user, episode_id=episode_id)
     alert = chronology.pattern_alert_get(user=request.user, episode=view.episode, alert_id=alert_id)
-    return chronology.pattern_alert_acknowledge(actor=request.user, alert=alert)
+    return chronology.pattern_alert_acknowledge(
+        actor=request.user, alert=alert, episode=view.episode
+    )

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any
 
 from ninja import Router, Schema, Status
 
-from joinedup.casework import selectors
+from joinedup.casework import feedback, selectors
 from joinedup.casework import team as services
 from joinedup.casework.models import (
     Action,
@@ -157,6 +159,16 @@ def _practitioner(pk: int | None, field: str) -> Practitioner | None:
     return found
 
 
+@contextmanager
+def _named_as_sent(**names: str) -> Iterator[None]:
+    """A service's error names the field as this endpoint's body does (owner -> owner_id)."""
+    try:
+        yield
+    except ApplicationError as error:
+        error.field = names.get(error.field or "", error.field)
+        raise
+
+
 def _in_episode(model: Any, pk: int, episode_id: int, path: str = "episode_id") -> Any:
     found = model.objects.filter(pk=pk, **{path: episode_id}).first()
     if found is None:
@@ -276,16 +288,15 @@ def add_member(request: AuthedRequest, episode_id: int, body: MemberIn) -> Any:
             raise ApplicationError(
                 "Family members in the team must be part of this episode.", field="person_id"
             )
-    return Status(
-        201,
-        services.member_add(
+    with _named_as_sent(practitioner="practitioner_id", person="person_id"):
+        member = services.member_add(
             actor=request.user,
             episode=episode,
             role=body.role,
             person=person,
             practitioner=_practitioner(body.practitioner_id, "practitioner_id"),
-        ),
-    )
+        )
+    return Status(201, member)
 
 
 @router.post("/episodes/{episode_id}/lead", response=IdOut, summary="Hand over the lead")
@@ -293,14 +304,15 @@ def hand_over(request: AuthedRequest, episode_id: int, body: HandoverIn) -> Any:
     episode = _episode(request, episode_id).episode
     to = _practitioner(body.to_practitioner_id, "to_practitioner_id")
     assert to is not None
-    return services.lead_professional_hand_over(
-        actor=request.user,
-        episode=episode,
-        to=to,
-        reason=body.reason,
-        family_preference=body.family_preference,
-        expected_version=body.expected_version,
-    )
+    with _named_as_sent(to="to_practitioner_id"):
+        return services.lead_professional_hand_over(
+            actor=request.user,
+            episode=episode,
+            to=to,
+            reason=body.reason,
+            family_preference=body.family_preference,
+            expected_version=body.expected_version,
+        )
 
 
 @router.post("/episodes/{episode_id}/outcomes", response={201: IdOut})
@@ -322,7 +334,9 @@ def add_outcome(request: AuthedRequest, episode_id: int, body: OutcomeIn) -> Any
 @router.post("/episodes/{episode_id}/actions", response={201: ActionOut})
 def add_action(request: AuthedRequest, episode_id: int, body: ActionIn) -> Any:
     episode = _episode(request, episode_id).episode
-    owner = TeamMember.objects.filter(pk=body.owner_id).first()
+    owner = TeamMember.objects.filter(
+        pk=body.owner_id, episode=episode, left_at__isnull=True
+    ).first()
     if owner is None:
         raise ApplicationError("The owner must be a member of this team.", field="owner_id")
     outcome = None
@@ -330,17 +344,16 @@ def add_action(request: AuthedRequest, episode_id: int, body: ActionIn) -> Any:
         outcome = WantedOutcome.objects.filter(pk=body.outcome_id, episode=episode).first()
         if outcome is None:
             raise ApplicationError("Choose an outcome from this plan.", field="outcome_id")
-    return Status(
-        201,
-        services.action_add(
+    with _named_as_sent(owner="owner_id", outcome="outcome_id"):
+        action = services.action_add(
             actor=request.user,
             episode=episode,
             owner=owner,
             text=body.text,
             due_on=body.due_on,
             outcome=outcome,
-        ),
-    )
+        )
+    return Status(201, action)
 
 
 @router.patch("/episodes/{episode_id}/actions/{action_id}", response=ActionOut)
@@ -405,7 +418,10 @@ def step_up(request: AuthedRequest, episode_id: int, body: StepIn) -> Any:
     episode = _episode(request, episode_id).episode
     to = _practitioner(body.to_practitioner_id, "to_practitioner_id")
     assert to is not None
-    return services.episode_step_up(actor=request.user, episode=episode, to=to, reason=body.reason)
+    with _named_as_sent(to="to_practitioner_id"):
+        return services.episode_step_up(
+            actor=request.user, episode=episode, to=to, reason=body.reason
+        )
 
 
 @router.post("/episodes/{episode_id}/step-down", response=IdOut)
@@ -413,15 +429,69 @@ def step_down(request: AuthedRequest, episode_id: int, body: StepIn) -> Any:
     episode = _episode(request, episode_id).episode
     to = _practitioner(body.to_practitioner_id, "to_practitioner_id")
     assert to is not None
-    return services.episode_step_down(
-        actor=request.user, episode=episode, to=to, reason=body.reason
-    )
+    with _named_as_sent(to="to_practitioner_id"):
+        return services.episode_step_down(
+            actor=request.user, episode=episode, to=to, reason=body.reason
+        )
 
 
 @router.post("/episodes/{episode_id}/close", response=IdOut)
 def close(request: AuthedRequest, episode_id: int, body: CloseIn) -> Any:
     episode = _episode(request, episode_id).episode
     return services.episode_close(actor=request.user, episode=episode, **body.dict())
+
+
+class ClosureFeedbackIn(Schema):
+    given_by_id: int
+    how: str
+    rating: int
+    what_helped: str = ""
+    could_be_better: str = ""
+    given_on: date | None = None
+
+
+class ClosureFeedbackOut(Schema):
+    id: int
+    episode_id: int
+    given_by_id: int
+    how: str
+    rating: int
+    what_helped: str
+    could_be_better: str
+    given_on: date
+    recorded_by_id: int | None
+
+
+@router.get(
+    "/episodes/{episode_id}/closure-feedback",
+    response=list[ClosureFeedbackOut],
+    summary="The family's feedback at closure",
+)
+def list_closure_feedback(request: AuthedRequest, episode_id: int) -> list[Any]:
+    _, given = feedback.closure_feedback_for_episode(user=request.user, episode_id=episode_id)
+    return given
+
+
+@router.post(
+    "/episodes/{episode_id}/closure-feedback",
+    response={201: ClosureFeedbackOut},
+    summary="Record feedback the family gave in person or by phone at closure",
+)
+def record_closure_feedback(
+    request: AuthedRequest, episode_id: int, body: ClosureFeedbackIn
+) -> Any:
+    episode, _ = feedback.closure_feedback_for_episode(user=request.user, episode_id=episode_id)
+    given_by = episode.persons.filter(pk=body.given_by_id).first()
+    if given_by is None:
+        raise ApplicationError("Choose someone in this family.", field="given_by_id")
+    with _named_as_sent(given_by="given_by_id"):
+        given = feedback.record_closure_feedback(
+            actor=request.user,
+            episode=episode,
+            given_by=given_by,
+            **body.dict(exclude={"given_by_id"}),
+        )
+    return Status(201, given)
 
 
 @router.get("/my-work", summary="Everything waiting for me")
@@ -436,4 +506,8 @@ def my_work(request: AuthedRequest) -> dict[str, Any]:
         "disagreements": [d.pk for d in work.disagreements],
         "requests_waiting": [r.pk for r in work.requests_waiting],
         "front_door_waiting": work.front_door_waiting,
+        "pattern_alerts": [
+            {"id": a.pk, "episode_id": a.waiting_in_id, "rule": a.rule, "title": a.title}
+            for a in work.pattern_alerts
+        ],
     }

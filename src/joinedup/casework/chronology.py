@@ -17,7 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
@@ -156,14 +156,38 @@ def _raise_alert(rule: PatternRule, entry: ChronologyEntry, group: list[Chronolo
         evidence=evidence,
     )
     if episode is not None:
-        # No names in the message: the email says only that there is something to look at.
-        notify.send(
-            [episode.lead_professional],
-            subject=f"Pattern alert in {episode.reference}",
-            body=f"{rule.title}. Look at the family's chronology.",
-            link=reverse("casework:chronology", args=[episode.pk]),
-        )
+        _tell_lead(episode, f"{rule.title}. Look at the family's chronology.")
     return alert
+
+
+def _tell_lead(episode: Episode, body: str) -> None:
+    # No names in the message: the email says only that there is something to look at.
+    notify.send(
+        [episode.lead_professional],
+        subject=f"Pattern alert in {episode.reference}",
+        body=body,
+        link=reverse("casework:chronology", args=[episode.pk]),
+    )
+
+
+def pattern_alerts_adopt(*, episode: Episode) -> int:
+    """Call inside the service opening an episode. Alerts about its persons that nobody has
+    acknowledged (raised while no episode was open, or left when one closed) now wait for its
+    lead, who is told once; those raised with no episode at all now belong to this one."""
+    waiting = PatternAlert.objects.filter(
+        Q(episode__isnull=True) | Q(episode__status=EpisodeStatus.CLOSED),
+        person__in=episode.persons.all(),
+        acknowledged_at__isnull=True,
+    )
+    count = waiting.count()
+    waiting.filter(episode__isnull=True).update(episode=episode)
+    if count:
+        _tell_lead(
+            episode,
+            f"{count} pattern alert{'s' if count > 1 else ''} raised before this episode "
+            "opened. Look at the family's chronology.",
+        )
+    return count
 
 
 @transaction.atomic
@@ -201,7 +225,7 @@ def chronology_entry_record(
         obj=entry,
         persons=[person],
         purpose="chronology",
-        lawful_basis=decision.lawful_basis,
+        lawful_basis=decision.basis,
         detail={"kind": kind},
     )
     alerts = []
@@ -216,18 +240,26 @@ def chronology_entry_record(
                 obj=alert,
                 persons=[person],
                 purpose="chronology",
-                lawful_basis=decision.lawful_basis,
+                lawful_basis=decision.basis,
                 detail={"rule": rule.code, "evidence": alert.evidence},
             )
     return entry, alerts
 
 
 @transaction.atomic
-def pattern_alert_acknowledge(*, actor: Practitioner, alert: PatternAlert) -> PatternAlert:
-    if alert.episode is None or not policy.may_edit_episode(actor, alert.episode):
+def pattern_alert_acknowledge(
+    *, actor: Practitioner, alert: PatternAlert, episode: Episode | None = None
+) -> PatternAlert:
+    """The lead professional of the family's episode (the one the alert is read through, or the
+    one it was raised in) says they have seen it: who and when are kept, and audited."""
+    episode = episode or alert.episode
+    if episode is None or not policy.may_edit_episode(actor, episode):
         raise NotFound()
-    if alert.episode.lead_professional_id != actor.pk:
+    if not episode.persons.filter(pk=alert.person_id).exists():
+        raise NotFound()
+    if episode.lead_professional_id != actor.pk:
         raise ApplicationError("The lead professional acknowledges pattern alerts.", field="alert")
+    # Compare-and-set: of two acknowledgements at once, one wins and the other is told.
     updated = PatternAlert.objects.filter(pk=alert.pk, acknowledged_at__isnull=True).update(
         acknowledged_by=actor, acknowledged_at=timezone.now()
     )
@@ -241,7 +273,7 @@ def pattern_alert_acknowledge(*, actor: Practitioner, alert: PatternAlert) -> Pa
         persons=[alert.person_id],
         purpose="chronology",
         lawful_basis=policy.BASIS_EPISODE,
-        detail={"acknowledged": True},
+        detail={"acknowledged": True, "episode": episode.pk},
     )
     return alert
 
@@ -327,7 +359,7 @@ def _episode_items(episodes: list[Episode], who: str) -> list[TimelineItem]:
                 "Team decision",
                 who,
                 str(d.taken_by.organisation or ""),
-                f"{d.text} Reasons: {d.reasons}",
+                f"{d.text.rstrip('.')}. Reasons: {d.reasons}",
                 d.taken_by.get_full_name(),
                 "decision",
             )
@@ -420,14 +452,36 @@ def _person_items(user: Any, persons: list[Person]) -> list[TimelineItem]:
             )
         )
     for person in persons:
-        for inv in policy.involvements_visible_to(user, person).select_related("organisation"):
+        items += _involvement_items(user, person)
+    return items
+
+
+def _involvement_items(user: Any, person: Person) -> list[TimelineItem]:
+    """Every involvement the reader may know of, current and ended: when it started and, once
+    it has, when it ended. Sensitive services stay hidden by the policy's own rule."""
+    today = timezone.localdate()
+    items = []
+    history = policy.involvement_history_visible_to(user, person).filter(started_on__lte=today)
+    for inv in history.select_related("organisation"):
+        service = f"{inv.get_kind_display()}: {inv.service}"
+        items.append(
+            TimelineItem(
+                inv.started_on,
+                "Involvement started",
+                person.full_name,
+                inv.organisation.name,
+                service,
+                source="involvement",
+            )
+        )
+        if inv.ended_on is not None and inv.ended_on <= today:
             items.append(
                 TimelineItem(
-                    inv.started_on,
-                    "Involvement started",
+                    inv.ended_on,
+                    "Involvement ended",
                     person.full_name,
                     inv.organisation.name,
-                    f"{inv.get_kind_display()}: {inv.service}",
+                    service,
                     source="involvement",
                 )
             )
@@ -506,8 +560,32 @@ def person_for_recording(*, user: Any, person_id: Any) -> Person:
 
 
 def pattern_alert_get(*, user: Any, episode: Episode, alert_id: Any) -> PatternAlert:
+    """An alert about someone in this episode (already checked against the policy)."""
     alert = PatternAlert.objects.filter(pk=alert_id, person__episodes=episode).first()
     if alert is None:
         raise NotFound()
-    alert.episode = alert.episode or episode
     return alert
+
+
+def pattern_alerts_for_lead(*, user: Any) -> list[PatternAlert]:
+    """What waits for a lead professional: every unacknowledged alert about someone in an
+    episode they lead that is still open, oldest first. Each alert carries `waiting_in_id` and
+    `waiting_in_reference`: the episode whose chronology shows it. One query, however many."""
+    led = (
+        policy.episodes_visible_to(user)
+        .filter(lead_professional=user)
+        .exclude(status=EpisodeStatus.CLOSED)
+    )
+    in_led = Episode.persons.through.objects.filter(episode__in=led)
+    waiting_in = in_led.filter(person_id=OuterRef("person_id")).order_by("-episode__opened_at")
+    return list(
+        PatternAlert.objects.filter(
+            acknowledged_at__isnull=True, person_id__in=in_led.values("person_id")
+        )
+        .annotate(
+            waiting_in_id=Subquery(waiting_in.values("episode_id")[:1]),
+            waiting_in_reference=Subquery(waiting_in.values("episode__reference")[:1]),
+        )
+        .select_related("person")
+        .order_by("raised_at", "pk")
+    )

@@ -12,6 +12,7 @@ from joinedup.casework.models import (
     ActionStatus,
     Attendance,
     Closure,
+    ClosureFeedback,
     CriticalIncident,
     Episode,
     Meeting,
@@ -297,3 +298,52 @@ class EpisodeStartForm(GovukFormMixin, forms.Form):
             (str(p.pk), f"{p.given_name} {p.family_name} ({p.get_kind_display().lower()})")
             for p in candidates
         ]
+
+
+class ClosureFeedbackForm(GovukFormMixin, forms.Form):
+    """Feedback the family gave a practitioner in person or by phone, in their words."""
+
+    given_by = forms.ModelChoiceField(
+        label="Who gave the feedback",
+        queryset=Person.objects.none(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={"required": "Choose who in the family gave the feedback"},
+    )
+    how = forms.ChoiceField(
+        label="How did they give it",
+        choices=[
+            (ClosureFeedback.How.IN_PERSON, ClosureFeedback.How.IN_PERSON.label),
+            (ClosureFeedback.How.PHONE, ClosureFeedback.How.PHONE.label),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose in person or by phone"},
+    )
+    rating = forms.TypedChoiceField(
+        label="How much did the help make a difference?",
+        choices=[(n, f"{n} – {label}") for n, label in ClosureFeedback.RATINGS.items()],
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how much the help made a difference, from 1 to 5"},
+    )
+    what_helped = forms.CharField(
+        label="What helped",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="In their own words",
+    )
+    could_be_better = forms.CharField(
+        label="What could be better",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="In their own words",
+    )
+    given_on = GovukDateField(
+        label="Date they gave it", future_allowed=False, help_text="For example, 27 3 2026"
+    )
+
+    def __init__(self, *args: Any, episode: Episode, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        field = cast(forms.ModelChoiceField, self.fields["given_by"])
+        field.queryset = episode.persons.order_by("pk")
+        field.label_from_instance = lambda p: p.full_name  # type: ignore[method-assign,assignment]

@@ -10,7 +10,7 @@ from typing import Any
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
 
-from joinedup.casework import timeliness, timescales
+from joinedup.casework import chronology, timeliness, timescales
 from joinedup.casework.models import Action as ActionModel
 from joinedup.casework.models import (
     ActionStatus,
@@ -136,10 +136,15 @@ def request_get(*, user: Any, request_id: Any) -> RequestView:
         # The involvement index, as far as the policy lets this reader see it.
         for person in persons:
             if policy.person_decision(user, person).allowed:
-                involvements[person.pk] = list(
-                    policy.involvements_visible_to(user, person).select_related(
-                        "organisation", "contact"
-                    )
+                involvements[person.pk] = policy.annotate_involvements(
+                    user,
+                    person,
+                    list(
+                        policy.involvements_visible_to(user, person).select_related(
+                            "organisation", "contact"
+                        )
+                    ),
+                    purpose="assessment",
                 )
     audit.record(
         actor=user,
@@ -147,7 +152,7 @@ def request_get(*, user: Any, request_id: Any) -> RequestView:
         obj=request,
         persons=persons,
         purpose=decision.purpose,
-        lawful_basis=decision.lawful_basis,
+        lawful_basis=decision.basis,
     )
     hours_left = None
     if request.status == RequestStatus.RECEIVED and request.rating and request.received_at:
@@ -254,10 +259,16 @@ class EpisodeView:
     may_edit: bool
     is_lead: bool
     review_due: date | None
+    closure_feedback: list[Any] = field(default_factory=list)
 
     @property
     def review_overdue(self) -> bool:
-        return self.review_due is not None and self.review_due < timezone.localdate()
+        # A closed episode has no more reviews to hold.
+        return (
+            self.episode.is_active
+            and self.review_due is not None
+            and self.review_due < timezone.localdate()
+        )
 
 
 def episode_get(*, user: Any, episode_id: Any) -> EpisodeView:
@@ -309,6 +320,7 @@ def episode_get(*, user: Any, episode_id: Any) -> EpisodeView:
         may_edit=episode.status != EpisodeStatus.CLOSED,
         is_lead=episode.lead_professional_id == user.pk,
         review_due=meetings[0].next_review_on if meetings else None,
+        closure_feedback=list(episode.closure_feedback.select_related("given_by", "recorded_by")),
     )
 
 
@@ -326,6 +338,7 @@ class MyWork:
     disagreements: list[Any]
     requests_waiting: list[Any]
     front_door_waiting: int
+    pattern_alerts: list[Any] = field(default_factory=list)
 
 
 def my_work(*, user: Any, horizon_days: int = 14) -> MyWork:
@@ -376,4 +389,6 @@ def my_work(*, user: Any, horizon_days: int = 14) -> MyWork:
         .count()
         if policy.is_front_door(user)
         else 0,
+        # Raised once and stored when the chronology entry was recorded; here only read.
+        pattern_alerts=chronology.pattern_alerts_for_lead(user=user),
     )

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from joinedup.casework import timeliness, timescales
+from joinedup.casework import chronology, timeliness, timescales
 from joinedup.casework.locking import lock_at_version
 from joinedup.casework.models import (
     Episode,
@@ -411,6 +411,7 @@ def _episode_create(
     )
     episode.persons.set(persons)
     add_lead_as_member(episode, lead_professional)
+    chronology.pattern_alerts_adopt(episode=episode)
     EpisodeStatusChange.objects.create(
         episode=episode, status=EpisodeStatus.OPEN, by=actor, reason=reason
     )

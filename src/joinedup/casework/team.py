@@ -47,6 +47,7 @@ from joinedup.sharing import audit, policy
 from joinedup.sharing.models import Action as AuditAction
 
 REVIEW_WEEKS = getattr(settings, "JOINEDUP_REVIEW_WEEKS", 6)
+LEAD_ROLE = "Lead professional"
 # Working days allowed at each escalation level before it should go up.
 ESCALATION_WORKING_DAYS = {1: 5, 2: 5, 3: 10}
 
@@ -121,6 +122,12 @@ def member_add(
         raise ApplicationError("Choose a practitioner or a family member.", field="practitioner")
     if not role.strip():
         raise ApplicationError("Say what their part in the team is.", field="role")
+    if role.strip().lower() == LEAD_ROLE.lower():
+        # Exactly one active lead: the lead changes only by a recorded handover.
+        raise ApplicationError(
+            "The team already has its lead professional. To change who leads, change the lead.",
+            field="role",
+        )
     if practitioner is not None and not policy.is_practitioner(practitioner):
         raise ApplicationError(
             "Choose a practitioner of a partner organisation.", field="practitioner"
@@ -170,7 +177,7 @@ def member_remove(*, actor: Practitioner, member: TeamMember) -> TeamMember:
 
 def add_lead_as_member(episode: Episode, lead: Practitioner) -> None:
     if _current_member(episode, lead) is None:
-        TeamMember.objects.create(episode=episode, practitioner=lead, role="Lead professional")
+        TeamMember.objects.create(episode=episode, practitioner=lead, role=LEAD_ROLE)
 
 
 @transaction.atomic
@@ -197,6 +204,11 @@ def lead_professional_hand_over(
             "The lead professional must work in a partner organisation.", field="to"
         )
     add_lead_as_member(episode, to)
+    # The outgoing lead stays in the team, no longer named as its lead.
+    outgoing = episode.lead_professional
+    TeamMember.objects.filter(
+        episode=episode, practitioner=outgoing, left_at__isnull=True, role=LEAD_ROLE
+    ).update(role=outgoing.get_profession_display() or "Team member")
     handover = LeadHandover.objects.create(
         episode=episode,
         from_practitioner=episode.lead_professional,

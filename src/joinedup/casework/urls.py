@@ -54,6 +54,11 @@ urlpatterns += [
     path("episodes/<int:pk>/step-up/", views_team.step_up, name="step-up"),
     path("episodes/<int:pk>/step-down/", views_team.step_down, name="step-down"),
     path("episodes/<int:pk>/close/", views_team.close, name="close"),
+    path(
+        "episodes/<int:pk>/feedback/",
+        views_team.closure_feedback_add,
+        name="closure-feedback-add",
+    ),
     path("episodes/<int:pk>/plan/versions/", views_team.plan_versions, name="plan-versions"),
 ]
 

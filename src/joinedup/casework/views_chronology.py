@@ -69,7 +69,7 @@ def alert_acknowledge(request: AuthedRequest, pk: int, alert_pk: int) -> HttpRes
     view = chronology.chronology_get(user=request.user, episode_id=pk)
     alert = chronology.pattern_alert_get(user=request.user, episode=view.episode, alert_id=alert_pk)
     try:
-        chronology.pattern_alert_acknowledge(actor=request.user, alert=alert)
+        chronology.pattern_alert_acknowledge(actor=request.user, alert=alert, episode=view.episode)
         messages.success(request, "Pattern alert acknowledged.")
     except ApplicationError as error:
         messages.error(request, error.message)

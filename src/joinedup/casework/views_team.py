@@ -10,14 +10,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
+from joinedup.casework import feedback, selectors
 from joinedup.casework import forms_team as f
-from joinedup.casework import selectors
 from joinedup.casework import team as services
 from joinedup.casework.models import (
     Action,
     CriticalIncident,
     Disagreement,
+    EpisodeStatus,
     PlanVersion,
     TeamDecision,
 )
@@ -381,3 +383,40 @@ def episode_start(request: AuthedRequest, person_id: int) -> HttpResponse:
             )
             return redirect("casework:episode", episode.pk)
     return render(request, "casework/episode_start.html", {"form": form, "person": view.person})
+
+
+@login_required
+@not_found_as_404
+def closure_feedback_add(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The family's feedback at closure, given in person or by phone, written down by the team."""
+    episode, _ = feedback.closure_feedback_for_episode(user=request.user, episode_id=pk)
+    if episode.status != EpisodeStatus.CLOSED:
+        raise NotFound()
+    form = f.ClosureFeedbackForm(
+        request.POST if request.method == "POST" else None,
+        episode=episode,
+        initial={"given_on": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        done = call_service(
+            form,
+            feedback.record_closure_feedback,
+            actor=request.user,
+            episode=episode,
+            **form.cleaned_data,
+        )
+        if done is not None:
+            messages.success(request, "The family's feedback has been recorded.")
+            return redirect("casework:episode", pk)
+    return render(
+        request,
+        "casework/form_page.html",
+        {
+            "form": form,
+            "episode": episode,
+            "title": "Record the family's feedback",
+            "button": "Save the feedback",
+            "intro": "What the family told you, in person or by phone, about the help they "
+            "had. Family members can also give their feedback online on their own pages.",
+        },
+    )

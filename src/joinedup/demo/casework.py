@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 from datetime import timedelta
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -172,3 +173,226 @@ def load_requests(seed: int = 2026) -> int:
             assert routed.status == RequestStatus.ROUTED
             made += 1
     return made
+
+
+# --- Assessments: plausible words, different for every family, the same for every run ---------
+
+# factor code: (strengths, needs). "{name}" is the child's name, "{parent}" the parent's.
+FACTOR_WORDS: dict[str, tuple[list[str], list[str]]] = {
+    "health": (
+        ["Immunisations are up to date.", "{name} is growing well and eats a varied diet."],
+        [
+            "Missed two dental appointments this year.",
+            "Asthma is not well controlled; the inhaler is often forgotten.",
+        ],
+    ),
+    "emotional_behavioural": (
+        ["{name} is kind to younger children and settles quickly with a familiar adult."],
+        [
+            "Frequent angry outbursts at home, especially at bedtime.",
+            "{name} worries a lot and has stomach aches before school.",
+        ],
+    ),
+    "identity_self_esteem": (
+        ["{name} is proud of their drawing and loves football.", "Knows their family's story."],
+        ["Often says 'I'm stupid' when work is hard.", "Has been teased about their clothes."],
+    ),
+    "family_social_relationships": (
+        ["Close to their older sibling and their nan.", "Has two good friends in class."],
+        ["Finds it hard to join in at playtime.", "Little contact with dad since the separation."],
+    ),
+    "self_care_independence": (
+        ["Dresses independently and packs their own bag.", "Helps to cook simple meals."],
+        [
+            "Often arrives without breakfast.",
+            "Is looking after younger siblings in the evenings.",
+        ],
+    ),
+    "learning_education": (
+        ["Reading is improving quickly.", "Teachers say {name} works hard in small groups."],
+        [
+            "Attendance is 82% this term, with many late marks.",
+            "Behind in maths; may need an assessment of special educational needs.",
+        ],
+    ),
+    "basic_care_safety": (
+        [
+            "The home is warm and there is food in the cupboards.",
+            "{parent} keeps medicines locked away.",
+        ],
+        [
+            "Bedrooms are cold and damp; the children share one bed.",
+            "Sometimes left with a neighbour at short notice.",
+        ],
+    ),
+    "emotional_warmth_stability": (
+        [
+            "{parent} is warm and affectionate and praises the children.",
+            "Routines are mostly steady.",
+        ],
+        ["{parent} is low in mood and finds it hard to respond.", "Several moves in two years."],
+    ),
+    "guidance_boundaries": (
+        ["Clear rules about screens and bedtime are starting to work."],
+        [
+            "Boundaries are inconsistent between the two households.",
+            "{parent} finds it hard to say no without shouting.",
+        ],
+    ),
+    "family_history_functioning": (
+        ["The parents communicate well about the children despite the separation."],
+        [
+            "History of domestic abuse in a previous relationship.",
+            "{parent} was in care as a child and has little support to draw on.",
+        ],
+    ),
+    "wider_family": (
+        ["Nan lives nearby and collects the children twice a week."],
+        ["The wider family live far away and are not in touch."],
+    ),
+    "housing_work_money": (
+        ["The tenancy is secure.", "{parent} has started a part-time job."],
+        [
+            "Rent arrears of about £900; an eviction notice is feared.",
+            "Universal Credit was sanctioned last month; using the food bank.",
+        ],
+    ),
+    "community_resources": (
+        ["The family use the library and the children's centre.", "Attends a local church."],
+        ["Does not know what is available locally.", "No bus route to the nearest family hub."],
+    ),
+}
+
+# For a baby or toddler some factors read differently.
+FACTOR_WORDS_UNDER_4: dict[str, tuple[list[str], list[str]]] = {
+    "emotional_behavioural": (
+        ["{name} is a smiley baby who settles well with {parent}."],
+        ["{name} cries for long periods and is hard to comfort."],
+    ),
+    "identity_self_esteem": (
+        ["{name} responds to their name and loves being sung to."],
+        ["{parent} finds it hard to notice and praise what {name} does."],
+    ),
+    "family_social_relationships": (
+        ["Strong bond with {parent}; lights up when nan visits."],
+        ["Rarely sees other children; no playgroup yet."],
+    ),
+    "self_care_independence": (
+        ["Feeding well and starting to use a cup."],
+        ["Weaning has not started; still only on bottles."],
+    ),
+    "learning_education": (
+        ["Babbling and pointing; the 2-year check was on track."],
+        ["Speech is behind for their age; not yet taking up the funded nursery place."],
+    ),
+}
+
+CHILD_WORDS = {
+    "young": [
+        "Too young to say in words. At home {name} was smiling and babbling, and settled "
+        "quickly when picked up.",
+        "Too young to say in words. {name} stayed close to their parent and was wary of visitors.",
+    ],
+    "middle": [
+        "I like school when Miss lets me do drawing. I don't like it when mum and dad shout.",
+        "I want my own bed and for my brother to stop taking my things.",
+        "I'm hungry in the mornings. I like football club best.",
+    ],
+    "teen": [
+        "Everyone keeps asking me the same questions. I just want things at home to be calm.",
+        "I worry about mum a lot. I'd like someone to talk to who isn't a teacher.",
+        "School is fine. I don't want people knowing our business.",
+    ],
+}
+
+PARENT_WORDS = [
+    "I'm doing my best but I'm exhausted. I want help with the mornings.",
+    "I didn't ask for this, but if it helps the kids I'll go along with it.",
+    "Money is the biggest thing. If the rent was sorted we'd be fine.",
+    "I want the school to understand {name} better. They only ring me when something's wrong.",
+    "I'd like to do a parenting course. I don't want my kids to have my childhood.",
+    "Please don't keep changing workers. I've had to tell my story too many times.",
+]
+
+ANALYSIS = (
+    "{name} is doing well with {good}. The main worries are {worry}. {parent_view} "
+    "Without support these needs are likely to grow; with it the family have real strengths to "
+    "build on. The plan should start with {focus}, talked through with {parent}."
+)
+
+
+def _parent_label(relationship: str, sex: str) -> str:
+    labels = {
+        ("parent", "female"): "Mum",
+        ("parent", "male"): "Dad",
+        ("step_parent", "female"): "Stepmum",
+        ("step_parent", "male"): "Stepdad",
+        ("grandparent", "female"): "Nan",
+        ("grandparent", "male"): "Grandad",
+    }
+    return labels.get((relationship, sex), "Carer")
+
+
+def assessment_answers(
+    rng: random.Random,
+    *,
+    domains: list[dict],
+    child_name: str,
+    child_age: int,
+    parents: list[tuple[str, str, str]],
+    complete: bool = True,
+) -> dict:
+    """What a practitioner wrote: {factors, child_words, carers_words, analysis}.
+
+    `parents` are (relationship, sex, given name); a draft stops part way through.
+    """
+    first_parent = _parent_label(*parents[0][:2]) if parents else "The family"
+    fill = {"name": child_name, "parent": first_parent}
+    bank = FACTOR_WORDS | (FACTOR_WORDS_UNDER_4 if child_age < 4 else {})
+    factors: dict[str, dict] = {}
+    good: list[str] = []
+    worry: list[str] = []
+    written_domains = domains if complete else domains[: rng.randint(1, 2)]
+    for domain in written_domains:
+        for number, factor in enumerate(domain["factors"]):
+            strengths, needs = bank.get(factor["code"], ([], []))
+            has_strength = bool(strengths) and (number == 0 or rng.random() < 0.7)
+            has_need = bool(needs) and rng.random() < 0.45
+            answer: dict[str, Any] = {
+                "strengths": rng.choice(strengths).format(**fill) if has_strength else "",
+                "needs": rng.choice(needs).format(**fill) if has_need else "",
+                "scale": None,
+            }
+            if (has_strength or has_need) and rng.random() < 0.85:
+                low, high = (2, 5) if has_need and not has_strength else (4, 9)
+                answer["scale"] = rng.randint(low, high)
+            factors[factor["code"]] = answer
+            if has_strength or has_need:
+                (worry if has_need else good).append(factor["title"].lower())
+    words: dict[str, Any] = {}
+    if complete or rng.random() < 0.5:
+        stage = "young" if child_age < 4 else "middle" if child_age < 12 else "teen"
+        words["child_words"] = rng.choice(CHILD_WORDS[stage]).format(**fill)
+        said = rng.sample(PARENT_WORDS, min(len(parents), len(PARENT_WORDS)))
+        words["carers_words"] = [
+            {"who": f"{_parent_label(rel, sex)} ({given})", "words": text.format(**fill)}
+            for (rel, sex, given), text in zip(parents, said, strict=False)
+        ]
+    analysis = ""
+    if complete:
+        worries = rng.sample(worry, min(2, len(worry))) or ["keeping the progress going"]
+        good = good or ["the love the family have for each other"]
+        parent_view = (
+            f"{first_parent} agrees with the worries and wants help."
+            if rng.random() < 0.7
+            else f"{first_parent} does not see every worry the same way, and that is recorded."
+        )
+        analysis = ANALYSIS.format(
+            name=child_name,
+            good=" and ".join(rng.sample(good, min(2, len(good)))),
+            worry=" and ".join(worries),
+            parent_view=parent_view,
+            focus=worries[0],
+            parent=first_parent.lower() if first_parent != "The family" else "the family",
+        )
+    return {"factors": factors, **words, "analysis": analysis}

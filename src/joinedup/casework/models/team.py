@@ -310,3 +310,63 @@ class Closure(models.Model):
     closed_at = models.DateTimeField(auto_now_add=True)
     family_feedback_requested = models.BooleanField(default=True)
     family_feedback = models.TextField(blank=True)
+
+
+class ClosureFeedback(models.Model):
+    """What a family member said, at closure, about the help they had: in their own words."""
+
+    class How(models.TextChoices):
+        IN_PERSON = "in_person", "In person"
+        PHONE = "phone", "By phone"
+        ONLINE = "online", "Online, on the family's own pages"
+
+    RATINGS = {
+        1: "It made no difference",
+        2: "It made a little difference",
+        3: "It made some difference",
+        4: "It made a lot of difference",
+        5: "It made a very big difference",
+    }
+
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="closure_feedback")
+    given_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    how = models.CharField(max_length=10, choices=How.choices)
+    rating = models.PositiveSmallIntegerField(
+        help_text="How much did the help make a difference? 1 (none) to 5 (a very big one)."
+    )
+    what_helped = models.TextField(blank=True)
+    could_be_better = models.TextField(blank=True)
+    given_on = models.DateField()
+    recorded_by = models.ForeignKey(
+        Practitioner,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The practitioner who wrote it down; empty when the family gave it online.",
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["given_on", "pk"]
+        verbose_name_plural = "closure feedback"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rating__gte=1, rating__lte=5), name="closure_feedback_rating_1_to_5"
+            ),
+            models.UniqueConstraint(
+                fields=["episode", "given_by"], name="closure_feedback_once_per_person"
+            ),
+            models.CheckConstraint(
+                condition=Q(how="online", recorded_by__isnull=True)
+                | (~Q(how="online") & Q(recorded_by__isnull=False)),
+                name="closure_feedback_recorder_unless_online",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Feedback on {self.episode} ({self.rating}/5)"
+
+    @property
+    def rating_label(self) -> str:
+        return self.RATINGS.get(self.rating, "")
