@@ -36,6 +36,7 @@ def involvement_rows(view):
 
 def test_an_ended_involvement_shows_when_it_started_and_when_it_ended(teacher, child, open_episode):
     police = factories.organisation("Demo Police", sector="police")
+    factories.agreement(categories=["criminal_justice"])  # opens what the police did
     ended(police, child, service="Missing episode", started_days_ago=200, ended_days_ago=150)
     view = c.chronology_get(user=teacher, episode_id=open_episode.pk)
     rows = involvement_rows(view)
@@ -104,6 +105,7 @@ def test_after_step_up_the_team_may_know_of_every_service(teacher, child, open_e
 
 def test_the_csv_export_carries_ended_involvements(client, teacher, child, open_episode):
     housing = factories.organisation("Demo Homes", sector="housing")
+    factories.agreement(housing, teacher.organisation, categories=["involvement"])
     ended(housing, child, service="Tenancy support", started_days_ago=300, ended_days_ago=60)
     client.force_login(teacher)
     response = client.get(reverse("casework:chronology-csv", args=[open_episode.pk]))
@@ -113,7 +115,20 @@ def test_the_csv_export_carries_ended_involvements(client, teacher, child, open_
 
 def test_the_chronology_page_shows_ended_involvements(client, teacher, child, open_episode):
     housing = factories.organisation("Demo Homes", sector="housing")
+    factories.agreement(housing, teacher.organisation, categories=["involvement"])
     ended(housing, child, service="Tenancy support", started_days_ago=300, ended_days_ago=60)
     client.force_login(teacher)
     html = client.get(reverse("casework:chronology", args=[open_episode.pk])).content.decode()
     assert "Involvement ended" in html and "Tenancy support" in html
+
+
+def test_another_organisations_health_detail_is_withheld_in_the_chronology(teacher, child):
+    from joinedup.casework import chronology, services
+    from tests import factories
+
+    clinic = factories.organisation("Clinic", sector="health")
+    factories.involvement(clinic, child, service="Weight clinic referral")
+    episode = services.episode_open_practitioner_led(actor=teacher, persons=[child])
+    view = chronology.chronology_get(user=teacher, episode_id=episode.pk)
+    text = " ".join(str(vars(item)) for item in view.items)
+    assert "Weight clinic referral" not in text and "Withheld" in text

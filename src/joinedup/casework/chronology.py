@@ -462,7 +462,10 @@ def _involvement_items(user: Any, person: Person) -> list[TimelineItem]:
     today = timezone.localdate()
     items = []
     history = policy.involvement_history_visible_to(user, person).filter(started_on__lte=today)
-    for inv in history.select_related("organisation"):
+    # What another organisation does is withheld without a lawful basis to share it.
+    for inv in policy.annotate_involvements(
+        user, person, list(history.select_related("organisation"))
+    ):
         service = f"{inv.get_kind_display()}: {inv.service}"
         items.append(
             TimelineItem(
