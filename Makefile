@@ -31,6 +31,7 @@ run: install
 	$(BIN)/joinedup migrate --noinput
 	$(BIN)/joinedup demo --if-empty
 	@$(BIN)/joinedup demo-sign-ins
+	@$(BIN)/joinedup demo-family-sign-ins
 	$(BIN)/joinedup runserver 127.0.0.1:$(PORT)
 
 test: install browser

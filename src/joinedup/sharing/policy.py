@@ -535,9 +535,12 @@ def consent_covers(
 # own consent records. Never: a meeting's notes or an action's notes (practitioners' own), the
 # involvement index or its sensitive categories, assessments, the chronology, incidents,
 # disagreements, requests, another person's comments, and another person's address when it is
-# confidential (always ask may_see_address). A team member whose organisation provides a
-# sensitive service to someone else in the family is not shown: their name would tell the family
-# member about that service.
+# confidential (always ask may_see_address). Some team members are not shown either (see
+# family_hidden_organisations): one whose organisation provides a sensitive service to someone
+# else in the family (their name would tell of that service), and one from a school, GP,
+# nursery, landlord or local group working with someone whose address is withheld from the
+# reader (their name would tell where that person is: the classic refuge failure, by another
+# route).
 
 FAMILY_CLOSED_EPISODE_DAYS = 183
 FAMILY_YOUNG_PERSON_MIN_AGE = 12
@@ -638,23 +641,41 @@ def family_may_be_invited(person: Person, episode: Episode) -> bool:
     return age is not None and age >= FAMILY_YOUNG_PERSON_MIN_AGE
 
 
+# Sectors whose work with someone tells where they are: a school or nursery, a GP practice or
+# clinic, a landlord, a local group or provider.
+FAMILY_LOCATING_SECTORS = frozenset(
+    {Sector.EDUCATION, Sector.HEALTH, Sector.HOUSING, Sector.COMMUNITY, Sector.PRIVATE}
+)
+
+
 def family_hidden_organisations(user: Any, episode: Episode) -> frozenset[int]:
-    """Organisations whose membership of the team would tell this family member about a
-    sensitive service (sexual or mental health, substance use, domestic abuse, criminal justice,
-    immigration) to someone else in the family. An organisation working with the family member
-    themselves is never hidden from them."""
+    """Organisations whose membership of the team this family member may not know of:
+    - those providing a sensitive service (sexual or mental health, substance use, domestic
+      abuse, criminal justice, immigration) to someone else in the family, unless they work with
+      the family member too;
+    - those in a locating sector working with someone whose address is withheld from the family
+      member (a refuge: the children's new school or GP would say where they are)."""
     account = family_account(user)
     if account is None:
         return frozenset()
-    others = family_participants(episode).exclude(pk=account.person_id)
-    sensitive = (
-        current_involvements()
-        .filter(person__in=others)
-        .exclude(sensitive_category="")
-        .values_list("organisation_id", flat=True)
+    others = list(family_participants(episode).exclude(pk=account.person_id))
+    involvements = current_involvements().filter(person__in=others)
+    sensitive = set(
+        involvements.exclude(sensitive_category="").values_list("organisation_id", flat=True)
     )
     own = current_involvements().filter(person_id=account.person_id)
-    return frozenset(sensitive) - frozenset(own.values_list("organisation_id", flat=True))
+    sensitive -= set(own.values_list("organisation_id", flat=True))
+    own_home = (account.person.address, account.person.postcode)
+    # Someone living at the reader's own address (their household) is no secret to them.
+    withheld = [
+        p.pk
+        for p in others
+        if not may_see_address(user, p) and (not p.postcode or (p.address, p.postcode) != own_home)
+    ]
+    locating = involvements.filter(
+        person_id__in=withheld, organisation__sector__in=FAMILY_LOCATING_SECTORS
+    ).values_list("organisation_id", flat=True)
+    return frozenset(sensitive | set(locating))
 
 
 def family_team_visible_to(user: Any, episode: Episode) -> QuerySet[TeamMember]:
@@ -686,3 +707,32 @@ def family_consent_visible_to(user: Any) -> QuerySet[ConsentRecord]:
     if account is None:
         return ConsentRecord.objects.none()
     return ConsentRecord.objects.filter(person_id=account.person_id)
+
+
+# Partnership health (insight, issue #7) -----------------------------------------------------
+# Partnership managers and administrators see every partnership-health page; any practitioner
+# may answer an open survey round. Insight pages show organisations, teams and professions only,
+# never a person, so no lawful basis for a person's record is involved.
+
+
+def may_view_partnership_health(user: Any) -> bool:
+    if not getattr(user, "is_authenticated", False) or not hasattr(user, "has_role"):
+        return False
+    return bool(
+        user.is_superuser
+        or user.has_role(Role.Code.PARTNERSHIP_MANAGER)
+        or user.has_role(Role.Code.ADMINISTRATOR)
+    )
+
+
+def require_partnership_manager(user: Any, *, object_type: str, object_id: Any = "") -> None:
+    """Security: anyone else is refused (audited) exactly as a missing page."""
+    if not may_view_partnership_health(user):
+        raise refuse(
+            user, object_type=object_type, object_id=object_id, purpose="partnership health"
+        )
+
+
+def may_answer_surveys(user: Any) -> bool:
+    """Any practitioner of a partner organisation answers for themselves (anonymously)."""
+    return is_practitioner(user)

@@ -442,6 +442,7 @@ def _episodes(ctx: _Context) -> list[dict[str, Any]]:
             "handovers__to_practitioner__organisation",
             "assessments__template",
             "assessments__completed_by__organisation",
+            "closure_feedback",
         )
         .order_by("opened_at", "pk")
     )
@@ -506,6 +507,17 @@ def _episode(e: Episode, ctx: _Context) -> dict[str, Any]:
         }
         if closure
         else None,
+        "feedback_at_closure": [
+            {
+                "given_by": ctx.who(f.given_by_id),
+                "how": f.get_how_display(),
+                "rating_1_to_5": f.rating,
+                "what_helped": f.what_helped,
+                "could_be_better": f.could_be_better,
+                "given_on": f.given_on,
+            }
+            for f in e.closure_feedback.all()
+        ],
     }
 
 
@@ -851,6 +863,8 @@ LABELS: dict[str, str] = {
     "other_people_in_episode": "Other people in this episode",
     "how_it_started": "How it started",
     "critical_incidents": "Critical incidents",
+    "feedback_at_closure": "The family's feedback at closure",
+    "rating_1_to_5": "How much the help made a difference (1 to 5)",
     "status_history": "Status changes",
     "lead_handovers": "Changes of lead professional",
     "carers_words": "Parents' and carers' words",

@@ -23,6 +23,7 @@ from joinedup.errors import NotFound
 from joinedup.partnership import selectors as partnership_selectors
 from joinedup.partnership.models import Sector
 from joinedup.people import selectors as people_selectors
+from joinedup.sharing import policy
 from joinedup.web.forms import PersonSearchForm, SignInForm, TwoFactorForm
 
 
@@ -49,6 +50,8 @@ class SignOutView(auth_views.LogoutView):
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    if policy.is_family(request.user):  # a family member's home is their own pages
+        return redirect("family:home")
     form = PersonSearchForm(request.GET or None)
     name, date_of_birth = "", None
     if form.is_bound and form.is_valid():
