@@ -41,3 +41,36 @@ def synthetic_read(synthetic_csv: Path) -> reading.ReadResult:
 @pytest.fixture(scope="session")
 def linked(synthetic_read: reading.ReadResult) -> batch.LinkResult:
     return batch.link_table(synthetic_read.table)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_match_index():
+    """Each test's database is new: the process's real-time index must not outlive it."""
+    from joinedup.identity import matching
+
+    matching.reset()
+    yield
+    matching.reset()
+
+
+@pytest.fixture
+def saved_model(db, linked: batch.LinkResult):
+    """The model trained once on synthetic records, kept as the database's model in use."""
+    from joinedup.identity.models import LinkageModelVersion
+
+    return LinkageModelVersion.objects.create(
+        model=linked.model.to_json(), model_version=linked.model.model_version, trained_on=4000
+    )
+
+
+RECORD_HEADER = "record_id,given_name,family_name,date_of_birth,sex,address,postcode,nhs_number,upn"
+
+
+def load_records(organisation, lines: list[str], actor=None):
+    """Load an agency's records through the real service, as its data lead would."""
+    from joinedup.identity import services
+    from joinedup.identity.records import parse
+
+    text = "\n".join([RECORD_HEADER, *lines]) + "\n"
+    parsed = parse(Path("records.csv"), text.encode())
+    return services.records_load(actor=actor, organisation=organisation, parsed=parsed)

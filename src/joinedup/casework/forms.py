@@ -39,6 +39,12 @@ class NewPersonForm(GovukFormMixin, forms.Form):
         error_messages={"required": "Say whether this is a child or an adult"},
     )
     sex = forms.ChoiceField(label="Sex", choices=Sex.choices, initial=Sex.UNKNOWN)
+    postcode = forms.CharField(
+        label="Postcode",
+        required=False,
+        max_length=10,
+        help_text="Leave blank if not known. It helps find them if joinedup already knows them.",
+    )
 
     def __init__(self, *args: Any, **kwargs: Any):
         kwargs.setdefault("prefix", "new")

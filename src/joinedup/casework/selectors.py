@@ -141,7 +141,7 @@ def request_get(*, user: Any, request_id: Any) -> RequestView:
                     person,
                     list(
                         policy.involvements_visible_to(user, person).select_related(
-                            "organisation", "contact"
+                            "organisation", "team", "contact", "contact__team"
                         )
                     ),
                     purpose="assessment",

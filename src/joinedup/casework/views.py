@@ -24,6 +24,7 @@ from joinedup.casework.forms import (
 )
 from joinedup.casework.timeliness import front_door_settings
 from joinedup.errors import ApplicationError
+from joinedup.identity import selectors as identity_selectors
 from joinedup.people import selectors as people_selectors
 from joinedup.web.forms import PersonSearchForm, call_service
 from joinedup.web.http import AuthedRequest
@@ -69,6 +70,7 @@ def request_people(request: AuthedRequest, pk: int) -> HttpResponse:
     draft = selectors.draft_get(user=request.user, request_id=pk)
     search = PersonSearchForm(request.GET or None)
     new_form = NewPersonForm(request.POST if "add_new" in request.POST else None)
+    probable: list[Any] = []
     if request.method == "POST":
         if "add_existing" in request.POST:
             try:
@@ -84,15 +86,21 @@ def request_people(request: AuthedRequest, pk: int) -> HttpResponse:
             )
             return redirect("casework:request-people", draft.pk)
         if "add_new" in request.POST and new_form.is_valid():
-            person = call_service(
-                new_form,
-                services.request_add_person,
-                actor=request.user,
-                request=draft,
-                new_person=new_form.cleaned_data,
-            )
-            if person is not None:
-                return redirect("casework:request-people", draft.pk)
+            # "Probably the same person": only among those the asker may already see.
+            if "confirm_new" not in request.POST:
+                probable = identity_selectors.probable_matches(
+                    user=request.user, details=new_form.cleaned_data
+                )
+            if not probable:
+                person = call_service(
+                    new_form,
+                    services.request_add_person,
+                    actor=request.user,
+                    request=draft,
+                    new_person=new_form.cleaned_data,
+                )
+                if person is not None:
+                    return redirect("casework:request-people", draft.pk)
         if "continue" in request.POST:
             if draft.people.filter(person__kind="child").exists():
                 return redirect("casework:request-details", draft.pk)
@@ -121,6 +129,7 @@ def request_people(request: AuthedRequest, pk: int) -> HttpResponse:
             "added": added,
             "form": new_form,
             "added_ids": {p.pk for p in added},
+            "probable": probable,
         },
     )
 

@@ -4,11 +4,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from ninja import File, Form, Router, Schema, Status
+from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from joinedup.errors import ApplicationError, NotFound
-from joinedup.identity import review, services
+from joinedup.identity import linkage_runs, review, services
 from joinedup.identity.models import PersonMerge
 from joinedup.identity.records import RecordFileError, parse
 from joinedup.partnership.models import Organisation
@@ -29,7 +29,11 @@ class LoadOut(Schema):
     created: int
     updated: int
     unchanged: int
-    linked: int
+    linked: int = Field(description="linked by an exact NHS number")
+    matched: int = Field(description="linked to a known person by the real-time matcher")
+    queued: int = Field(description="waiting for review in the queue")
+    new_persons: int
+    deferred: int = Field(description="left to a linkage run (POST /identity/linkage-runs)")
     problems: list[ProblemOut]
 
 
@@ -78,6 +82,7 @@ def list_candidates(request: AuthedRequest) -> list[dict[str, Any]]:
         {
             "id": c.pk,
             "source_record_id": c.source_record_id,
+            "duplicate_person_id": c.duplicate_id,
             "person_id": c.person_id,
             "probability": c.probability,
             "match_weight": c.match_weight,
@@ -116,3 +121,48 @@ def unmerge(request: AuthedRequest, merge_id: int) -> Any:
     if found is None or not review.may_review(request.user):
         raise NotFound()
     return review.person_unmerge(actor=request.user, merge=found)
+
+
+class LinkageRunIn(Schema):
+    automatic: float | None = Field(None, description="default JOINEDUP_LINK_AUTOMATIC")
+    review: float | None = Field(None, description="default JOINEDUP_LINK_REVIEW")
+
+
+class LinkageRunOut(Schema):
+    id: int
+    status: str
+    stage: str
+    percent: int
+    automatic_threshold: float
+    review_threshold: float
+    records: int
+    pairs: int
+    persons_created: int
+    linked: int
+    queued: int
+    unchanged: int
+    candidates_created: int
+    candidates_removed: int
+    seconds: float
+    message: str
+    started_at: datetime
+    finished_at: datetime | None
+
+
+@router.post(
+    "/identity/linkage-runs",
+    response={202: LinkageRunOut},
+    summary="Link the database's agency records into persons (a background run)",
+)
+def start_linkage(request: AuthedRequest, body: LinkageRunIn) -> Any:
+    run = linkage_runs.run_start_for(
+        user=request.user, trigger="api", automatic=body.automatic, review=body.review
+    )
+    return Status(202, run)
+
+
+@router.get(
+    "/identity/linkage-runs/{run_id}", response=LinkageRunOut, summary="A linkage run's progress"
+)
+def get_linkage(request: AuthedRequest, run_id: int) -> Any:
+    return linkage_runs.run_get(user=request.user, run_id=run_id)

@@ -11,6 +11,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from joinedup.casework.models import Episode, RequestPerson, TeamMember
 from joinedup.errors import ApplicationError, NotFound
@@ -43,14 +44,28 @@ def candidates_for(user: Any) -> QuerySet[MatchCandidate]:
     if not may_review(user):
         return MatchCandidate.objects.none()
     qs = MatchCandidate.objects.select_related("source_record__organisation", "person")
-    if user.is_superuser or user.has_role(Role.Code.ADMINISTRATOR):
+    if is_administrator(user):
         return qs
+    # Two persons who may be one are settled by a merge: administrators only.
     return qs.filter(source_record__organisation_id=user.organisation_id)
+
+
+def is_administrator(user: Any) -> bool:
+    return policy.is_practitioner(user) and (
+        user.is_superuser or user.has_role(Role.Code.ADMINISTRATOR)
+    )
+
+
+def candidate_persons(candidate: MatchCandidate) -> list[int]:
+    """The persons a candidate is about: the known one, and the record's or the duplicate."""
+    record = candidate.source_record
+    other = candidate.duplicate_id if record is None else record.person_id
+    return [candidate.person_id, *([other] if other else [])]
 
 
 def candidate_get(*, user: Any, candidate_id: Any) -> MatchCandidate:
     candidate = (
-        candidates_for(user).filter(pk=int(candidate_id)).first()
+        candidates_for(user).select_related("duplicate").filter(pk=int(candidate_id)).first()
         if str(candidate_id).isdigit()
         else None
     )
@@ -60,10 +75,7 @@ def candidate_get(*, user: Any, candidate_id: Any) -> MatchCandidate:
         actor=user,
         action=Action.VIEW,
         obj=candidate,
-        persons=[
-            candidate.person_id,
-            *([candidate.source_record.person_id] if candidate.source_record.person_id else []),
-        ],
+        persons=candidate_persons(candidate),
         purpose="identity review",
         lawful_basis=BASIS_IDENTITY,
     )
@@ -79,37 +91,72 @@ def candidate_decide(
     locked = MatchCandidate.objects.select_for_update().get(pk=candidate.pk)
     if locked.status != MatchCandidate.Status.PENDING:
         raise ApplicationError("This pair has already been decided.", status=409)
-    record = SourceRecord.objects.select_for_update().get(pk=locked.source_record_id)
+    persons: list[int] = [locked.person_id]
+    locked.status = MatchCandidate.Status.SAME if same else MatchCandidate.Status.DIFFERENT
+    locked.decided_by, locked.decided_at = actor, timezone.now()
+    locked.save(update_fields=["status", "decided_by", "decided_at"])
+    if locked.duplicate is not None:
+        persons.append(locked.duplicate.pk)
+        if same:
+            person_merge(
+                actor=actor,
+                kept=locked.person,
+                merged=locked.duplicate,
+                reason=f"Review: the same person (match probability {locked.probability:.3f}).",
+            )
+    else:
+        persons += _decide_record(locked, same)
+    audit.record(
+        actor=actor,
+        action=Action.UPDATE,
+        obj=locked,
+        persons=[p for p in persons if p],
+        purpose="identity review",
+        lawful_basis=BASIS_IDENTITY,
+        detail={"same": same},
+    )
+    return locked
+
+
+def _decide_record(candidate: MatchCandidate, same: bool) -> list[int]:
+    """Link the record (confirmed), or keep it from the person; returns persons it touched."""
+    record = SourceRecord.objects.select_for_update().get(pk=int(candidate.source_record_id or 0))
+    before = record.person_id
     if same:
         if record.match_status == MatchStatus.CONFIRMED and record.person_id not in (
             None,
-            locked.person_id,
+            candidate.person_id,
         ):
             raise ApplicationError(
                 "This record is confirmed as someone else: a confirmed link "
                 "is never broken. Merge the two persons instead.",
                 status=409,
             )
-        record.person_id = locked.person_id
-        record.match_status, record.match_probability = MatchStatus.CONFIRMED, locked.probability
+        record.person_id = candidate.person_id
+        record.match_status, record.match_probability = MatchStatus.CONFIRMED, candidate.probability
         record.save(update_fields=["person", "match_status", "match_probability"])
-    elif record.person_id == locked.person_id and record.match_status != MatchStatus.CONFIRMED:
+        # The record's other suggestions are settled by this decision.
+        MatchCandidate.objects.filter(
+            source_record=record, status=MatchCandidate.Status.PENDING
+        ).exclude(pk=candidate.pk).delete()
+        return [p for p in (before,) if p]
+    if record.person_id == candidate.person_id and record.match_status != MatchStatus.CONFIRMED:
         record.person = None
         record.match_status = MatchStatus.REJECTED
         record.save(update_fields=["person", "match_status"])
-    locked.status = MatchCandidate.Status.SAME if same else MatchCandidate.Status.DIFFERENT
-    locked.decided_by, locked.decided_at = actor, timezone.now()
-    locked.save(update_fields=["status", "decided_by", "decided_at"])
-    audit.record(
-        actor=actor,
-        action=Action.UPDATE,
-        obj=locked,
-        persons=[locked.person_id],
-        purpose="identity review",
-        lawful_basis=BASIS_IDENTITY,
-        detail={"same": same},
-    )
-    return locked
+    if record.person_id is None and not (
+        MatchCandidate.objects.filter(source_record=record, status=MatchCandidate.Status.PENDING)
+        .exclude(pk=candidate.pk)
+        .exists()
+    ):
+        # Nobody else it may be: the record is a person of its own from now on.
+        from joinedup.identity.linking import person_for_record
+
+        record.person = person_for_record(record)
+        record.match_status = MatchStatus.AUTOMATIC
+        record.save(update_fields=["person", "match_status"])
+        return [record.person.pk]
+    return []
 
 
 # Everything that points at a person, and how to move it. Unmerge moves the same ids back.
@@ -124,18 +171,66 @@ MOVABLE: list[tuple[Any, str]] = [
 ]
 
 
-def _rejected_between(a: Person, b: Person) -> bool:
-    """Has anyone decided that a record of one is a different person from the other?"""
+def _rejected_between(a: Person, b: Person) -> MatchCandidate | None:
+    """A decision that a record of one (or one of them) is a different person from the other."""
     return (
         MatchCandidate.objects.filter(status=MatchCandidate.Status.DIFFERENT)
-        .filter(Q(person=a, source_record__person=b) | Q(person=b, source_record__person=a))
-        .exists()
+        .filter(
+            Q(person=a, source_record__person=b)
+            | Q(person=b, source_record__person=a)
+            | Q(person=a, duplicate=b)
+            | Q(person=b, duplicate=a)
+        )
+        .select_related("source_record__organisation", "decided_by")
+        .order_by("decided_at", "pk")
+        .first()
     )
+
+
+def _refusal_reason(decision: MatchCandidate) -> str:
+    who = decision.decided_by.get_full_name() if decision.decided_by else "a reviewer"
+    when = (
+        date_format(timezone.localtime(decision.decided_at), "j F Y")
+        if decision.decided_at
+        else "an earlier date"
+    )
+    record = decision.source_record
+    what = (
+        f"{record.organisation.name}'s record {record.agency_record_id} "
+        f"({record.given_name} {record.family_name})"
+        if record is not None
+        else "these two persons"
+    )
+    return (
+        f"Refused: on {when} {who} decided that {what} and {decision.person.full_name} are "
+        "different people. A merge would contradict that decision; change it in the review "
+        "queue first."
+    )
+
+
+def _refuse_conflicting_confirmations(kept: Person, merged: Person) -> None:
+    """A reviewer confirmed two records of one agency as these two different persons: the
+    agency's own records say two people, so the merge waits for that to be settled."""
+    confirmed = SourceRecord.objects.filter(
+        match_status=MatchStatus.CONFIRMED, person__in=[kept, merged]
+    ).select_related("organisation")
+    seen: dict[int, SourceRecord] = {}
+    for record in confirmed.order_by("pk"):
+        other = seen.get(record.organisation_id)
+        if other is not None and other.person_id != record.person_id:
+            raise ApplicationError(
+                f"Refused: {record.organisation.name}'s records {other.agency_record_id} and "
+                f"{record.agency_record_id} were each confirmed by a reviewer, as these two "
+                "different persons. Settle those decisions in the review queue first.",
+                field="merged",
+                status=409,
+            )
+        seen.setdefault(record.organisation_id, record)
 
 
 @transaction.atomic
 def person_merge(*, actor: Practitioner, kept: Person, merged: Person, reason: str) -> PersonMerge:
-    if not may_review(actor) or not (actor.is_superuser or actor.has_role("administrator")):
+    if not is_administrator(actor):
         raise NotFound()
     if kept.pk == merged.pk:
         raise ApplicationError("Choose two different persons.", field="merged")
@@ -143,12 +238,10 @@ def person_merge(*, actor: Practitioner, kept: Person, merged: Person, reason: s
         raise ApplicationError("One of these persons has already been merged.", status=409)
     if not reason.strip():
         raise ApplicationError("Say why these are the same person.", field="reason")
-    if _rejected_between(kept, merged):
-        raise ApplicationError(
-            "Refused: a reviewer decided that records of these two are "
-            "different people. Change that decision first.",
-            status=409,
-        )
+    decision = _rejected_between(kept, merged)
+    if decision is not None:
+        raise ApplicationError(_refusal_reason(decision), field="merged", status=409)
+    _refuse_conflicting_confirmations(kept, merged)
     moved: dict[str, list[int]] = {}
     for model, column in MOVABLE:
         ids = list(model.objects.filter(**{column: merged.pk}).values_list("pk", flat=True))
@@ -163,6 +256,10 @@ def person_merge(*, actor: Practitioner, kept: Person, merged: Person, reason: s
         episode.persons.add(kept)
     moved["casework.episode.persons"] = episode_ids
     Person.objects.filter(pk=merged.pk).update(merged_into=kept)
+    # Suggestions about the merged person are moot now; the next linkage run proposes afresh.
+    MatchCandidate.objects.filter(
+        Q(person=merged) | Q(duplicate=merged), status=MatchCandidate.Status.PENDING
+    ).delete()
     merge = PersonMerge.objects.create(
         kept=kept, merged=merged, reason=reason.strip(), moved=moved, merged_by=actor
     )
@@ -180,7 +277,7 @@ def person_merge(*, actor: Practitioner, kept: Person, merged: Person, reason: s
 @transaction.atomic
 def person_unmerge(*, actor: Practitioner, merge: PersonMerge) -> PersonMerge:
     """Restore both persons with exactly what each had: records, involvements, episodes."""
-    if not may_review(actor) or not (actor.is_superuser or actor.has_role("administrator")):
+    if not is_administrator(actor):
         raise NotFound()
     locked = PersonMerge.objects.select_for_update().get(pk=merge.pk)
     if locked.undone_at is not None:

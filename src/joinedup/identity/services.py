@@ -33,8 +33,13 @@ class LoadReport:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
-    linked: int = 0
+    linked: int = 0  # by NHS number
+    matched: int = 0  # by the real-time matcher, to a known person
+    queued: int = 0  # waiting for review
+    new_persons: int = 0
+    deferred: int = 0  # left to a linkage run (too many to match one by one, or no model)
     problems: list[Problem] = field(default_factory=list)
+    persons: set[int] = field(default_factory=set)
 
 
 def may_load(actor: Practitioner | None, organisation: Organisation) -> bool:
@@ -79,6 +84,8 @@ def records_load(
         more = f" (and {len(parsed.problems) - 5} more)" if len(parsed.problems) > 5 else ""
         raise ApplicationError(f"The file was not loaded: {shown}{more}.", field="file")
     report = LoadReport(problems=list(parsed.problems))
+    # Taken before anything is written, so the shared index holds only committed records.
+    index = _matching_index()
     total = len(parsed.rows)
     touched: list[SourceRecord] = []
     for start in range(0, total, BATCH):
@@ -116,7 +123,10 @@ def records_load(
             SourceRecord.objects.filter(organisation=organisation, agency_record_id__in=ids)
         )
     report.linked = _link_by_nhs_number(touched)
-    persons = {r.person_id for r in touched if r.person_id}
+    if report.updated:
+        _details_changed()
+    _match_new_records(index, [r for r in touched if r.person_id is None], report)
+    persons = {r.person_id for r in touched if r.person_id} | report.persons
     audit.record(
         actor=actor,
         action=Action.CREATE,
@@ -129,10 +139,111 @@ def records_load(
             "updated": report.updated,
             "unchanged": report.unchanged,
             "linked": report.linked,
+            "matched": report.matched,
+            "queued": report.queued,
+            "new_persons": report.new_persons,
+            "deferred": report.deferred,
             "problems": len(report.problems),
         },
     )
     return report
+
+
+def _details_changed() -> None:
+    """Agencies' details changed: every process's real-time index rebuilds on its next use."""
+    from django.db.models import F
+
+    from joinedup.identity.models import IdentityState
+
+    IdentityState.objects.get_or_create(pk=1)
+    IdentityState.objects.filter(pk=1).update(generation=F("generation") + 1)
+
+
+def _matching_index() -> Any:
+    from joinedup.identity import matching
+
+    return matching.index()
+
+
+def _match_new_records(index: Any, records: list[SourceRecord], report: LoadReport) -> None:
+    """Each new record against every person known, as it arrives (ADR 0003, docs/identity.md).
+
+    Linked at or above the automatic threshold; a candidate for review at or above the review
+    threshold; otherwise a new person. Records of one file find each other: a record is
+    matched against the ones before it in the file as well. A large load, or one before any
+    model exists, is left to a linkage run (`deferred`), which links a batch far faster.
+    """
+    from joinedup.identity import conf, linking, matching, nodes
+    from joinedup.identity.clustering import RECORD, node_id
+    from joinedup.identity.linkage.realtime import RealtimeMatcher
+    from joinedup.identity.models import MatchCandidate
+
+    if not records:
+        return
+    settings = conf.linkage_settings()
+    if index is None or len(records) > settings.realtime_max_records:
+        report.deferred = len(records)
+        return
+    records = sorted(records, key=lambda r: r.pk)
+    codes = nodes.organisation_codes()
+    rows = nodes.record_rows(
+        [(r.pk, r.organisation_id, r.agency_record_id, *_details(r)) for r in records], codes
+    )
+    this_file = RealtimeMatcher(index.matcher.model, nodes.details_table(rows), tf=index.matcher.tf)
+    overrides: dict[int, int | None] = {}
+    candidates: list[MatchCandidate] = []
+    review, automatic = settings.thresholds.review, settings.thresholds.automatic
+    for record in records:
+        node = node_id(RECORD, record.pk)
+        details = dict(zip(nodes.DETAILS, _details(record), strict=True))
+        found = index.candidates(details, min_probability=review) + [
+            c
+            for c in this_file.match(
+                {k: nodes.text(v) for k, v in details.items()}, min_probability=review
+            )
+            if c.unique_id in overrides
+        ]
+        matches = matching.to_persons(
+            found,
+            prior_match_weight=index.matcher.prior_match_weight,
+            overrides=overrides,
+            exclude_nodes=frozenset({node}),
+        )
+        best = matches[0] if matches else None
+        if best is not None and best.probability >= automatic and not best.needs_review:
+            record.person_id, record.match_probability = best.person_id, best.probability
+            record.match_status = MatchStatus.AUTOMATIC
+            report.matched += 1
+        elif best is not None:
+            record.person_id, record.match_probability = None, best.probability
+            record.match_status = MatchStatus.REVIEW
+            candidates += [
+                MatchCandidate(
+                    source_record=record,
+                    person_id=m.person_id,
+                    probability=min(1.0, m.probability),
+                    match_weight=m.match_weight,
+                    evidence=m.evidence,
+                )
+                for m in matches[:3]
+            ]
+            report.queued += 1
+        else:
+            record.person_id = linking.person_for_record(record).pk
+            record.match_status, record.match_probability = MatchStatus.AUTOMATIC, None
+            report.new_persons += 1
+        overrides[node] = record.person_id
+        report.persons |= {m.person_id for m in matches[:3]} | (
+            {record.person_id} if record.person_id else set()
+        )
+    linking.save_links([(r.person_id, r.match_status, r.match_probability, r.pk) for r in records])
+    MatchCandidate.objects.bulk_create(candidates)
+
+
+def _details(record: SourceRecord) -> tuple[Any, ...]:
+    from joinedup.identity.nodes import DETAILS
+
+    return tuple(getattr(record, name) for name in DETAILS)
 
 
 def import_job_run(*, job_id: int, path: str, data: bytes) -> None:
@@ -173,7 +284,27 @@ def import_job_run(*, job_id: int, path: str, data: bytes) -> None:
         created=report.created,
         updated=report.updated,
         linked=report.linked,
+        matched=report.matched,
+        queued=report.queued,
+        new_persons=report.new_persons,
+        deferred=report.deferred,
         problems=[vars(p) for p in report.problems][:500],
         processed=len(parsed.rows),
         finished_at=timezone.now(),
     )
+    if report.deferred:
+        _link_after_load(job)
+
+
+def _link_after_load(job: Any) -> None:
+    """Records too many to match one by one are linked by a run, watched from the load's page."""
+    from joinedup.identity import linking
+    from joinedup.identity.models import ImportJob, LinkageRun
+
+    try:
+        run = linking.run_start(actor=job.uploaded_by, trigger=LinkageRun.Trigger.LOAD)
+    except ApplicationError as error:  # one is already running: the next run links these
+        ImportJob.objects.filter(pk=job.pk).update(message=error.message)
+        return
+    ImportJob.objects.filter(pk=job.pk).update(linkage_run=run)
+    linking.linkage_job_run(run_id=run.pk)

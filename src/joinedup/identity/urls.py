@@ -9,4 +9,6 @@ urlpatterns = [
     path("records/imports/<int:pk>/", views.import_detail, name="import"),
     path("identity/review/", views.review_queue, name="review"),
     path("identity/review/<int:pk>/", views.review_candidate, name="candidate"),
+    path("identity/linkage/", views.linkage_start, name="linkage-start"),
+    path("identity/linkage/<int:pk>/", views.linkage_detail, name="linkage"),
 ]

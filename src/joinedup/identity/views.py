@@ -9,8 +9,8 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from joinedup.errors import ApplicationError, NotFound
-from joinedup.identity import review, services
-from joinedup.identity.models import ImportJob
+from joinedup.identity import linkage_runs, review, services
+from joinedup.identity.models import ImportJob, LinkageRun
 from joinedup.partnership.models import Organisation
 from joinedup.sharing import policy
 from joinedup.web.forms import GovukFormMixin
@@ -85,8 +85,38 @@ def import_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 def review_queue(request: AuthedRequest) -> HttpResponse:
     if not review.may_review(request.user):
         raise policy.refuse(request.user, object_type="identity.review_queue", object_id="")
-    pending = list(review.candidates_for(request.user).filter(status="pending")[:100])
-    return render(request, "identity/review_queue.html", {"candidates": pending})
+    pending = list(
+        review.candidates_for(request.user)
+        .select_related("duplicate")
+        .filter(status="pending")[:100]
+    )
+    return render(
+        request,
+        "identity/review_queue.html",
+        {"candidates": pending, "runs": linkage_runs.runs_recent(user=request.user, limit=5)},
+    )
+
+
+@login_required
+@not_found_as_404
+def linkage_start(request: AuthedRequest) -> HttpResponse:
+    if request.method != "POST":
+        if not linkage_runs.may_run(request.user):
+            raise policy.refuse(request.user, object_type="identity.linkagerun", object_id="new")
+        return redirect("identity:review")
+    try:
+        run = linkage_runs.run_start_for(user=request.user, trigger=LinkageRun.Trigger.PAGE)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return redirect("identity:review")
+    return redirect("identity:linkage", run.pk)
+
+
+@login_required
+@not_found_as_404
+def linkage_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    run = linkage_runs.run_get(user=request.user, run_id=pk)
+    return render(request, "identity/linkage.html", {"run": run})
 
 
 @login_required
@@ -121,6 +151,7 @@ def review_candidate(request: AuthedRequest, pk: int) -> HttpResponse:
         {
             "candidate": candidate,
             "record": candidate.source_record,
+            "left": candidate.source_record or candidate.duplicate,
             "person": candidate.person,
             "steps": steps,
             "zero_x": 120 + 400 * (0 - low) / span,

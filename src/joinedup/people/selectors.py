@@ -98,7 +98,7 @@ def person_get(*, user: Any, person_id: Any, purpose: str = "casework") -> Perso
         person,
         list(
             policy.involvements_visible_to(user, person)
-            .select_related("organisation", "team", "contact")
+            .select_related("organisation", "team", "contact", "contact__team")
             .order_by("organisation__name")
         ),
     )

@@ -22,6 +22,7 @@ from joinedup.identity.linkage import normalise
 from joinedup.identity.linkage.model import BLOCKING_RULES, LinkageModel
 
 KEY_SEPARATOR = "\x1f"
+TF_COLUMNS = ("given_name", "family_name")
 MAX_BLOCK = 5000  # a key shared by more records than this (a placeholder value) is skipped
 
 
@@ -148,6 +149,10 @@ class RowStore:
             if name not in DERIVED_LISTS
         }
 
+    def extend(self, records: pa.Table) -> None:
+        for name, values in self.columns.items():
+            values.extend(records[name].to_pylist())
+
     def row(self, index: int) -> dict[str, Any]:
         row = {name: values[index] for name, values in self.columns.items()}
         for name, (source, derive) in DERIVED_LISTS.items():
@@ -164,14 +169,37 @@ def _shared_values(column: pa.ChunkedArray) -> list[Any]:
 class RealtimeMatcher:
     """Scores a new record against an index of known records, in microseconds per candidate."""
 
-    def __init__(self, model: LinkageModel, records: pa.Table) -> None:
+    def __init__(
+        self,
+        model: LinkageModel,
+        records: pa.Table,
+        tf: dict[str, dict[str, float]] | None = None,
+        *,
+        index: bool = True,
+    ) -> None:
+        """`tf`: term frequencies per name column when they should come from other records
+        than those indexed (a batch run that must score exactly as it did before).
+        `index=False`: only `score` pairs of these records, never `match` a new one."""
         self.model = model
         self.records = records
         self.rows = RowStore(records)
         self.levels = _level_weights(model)
         self.prior_match_weight = math.log2(model.prior / (1 - model.prior))
-        self.tf = {col: term_frequencies(records, col) for col in ("given_name", "family_name")}
-        self.index = [(rule, _index_rule(_block_keys(records, rule))) for rule in BLOCKING_RULES]
+        self.tf = tf or {col: term_frequencies(records, col) for col in TF_COLUMNS}
+        self.index = (
+            [(rule, _index_rule(_block_keys(records, rule))) for rule in BLOCKING_RULES]
+            if index
+            else []
+        )
+
+    def extend(self, records: pa.Table) -> None:
+        """Index more records (same columns); term frequencies stay as they were."""
+        offset = self.records.num_rows
+        self.records = pa.concat_tables([self.records, records.select(self.records.column_names)])
+        self.rows.extend(records)
+        for rule, index in self.index:
+            for key, rows in _index_rule(_block_keys(records, rule)).items():
+                index.setdefault(key, []).extend(row + offset for row in rows)
 
     def candidate_rows(self, record: Mapping[str, Any]) -> list[int]:
         rows: set[int] = set()

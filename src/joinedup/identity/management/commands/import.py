@@ -56,6 +56,14 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"{organisation.name}: {report.created} new, {report.updated} updated, "
                 f"{report.unchanged} unchanged, {report.linked} linked by NHS number; "
+                f"{report.matched} matched to a known person, {report.queued} waiting for "
+                f"review, {report.new_persons} new persons; "
                 f"{len(report.problems)} problem(s) reported."
             )
         )
+        if report.deferred:
+            self.stdout.write(
+                f"{report.deferred} new records were not matched one by one (more than "
+                "JOINEDUP_LINK_REALTIME_MAX, or no linkage model yet): run "
+                "`joinedup link-records` to link them."
+            )
