@@ -166,13 +166,22 @@ def load(
                 purpose="demo data",
                 detail={"families": added_families, "persons": len(added_persons)},
             )
+    if added_families:  # the agencies' records reach persons through the real linkage
+        from joinedup.identity.linking import link_demo_records
+
+        link_demo_records(persons=added_persons, seed=seed)
     from joinedup.demo.casework import load_requests
     from joinedup.demo.team import load_teams
 
     requests = load_requests(seed) if families >= 20 else 0
     if requests:
         load_teams(seed)
+    from joinedup.demo.family import load_family_accounts
     from joinedup.demo.sharing import load_sharing
 
-    load_sharing()
+    load_family_accounts()
+    load_sharing()  # after the family accounts: it protects every refuge address they set
+    from joinedup.demo.insight import load_insight  # partnership health, then its rebuild
+
+    load_insight(seed=seed, story=families >= 20)
     return DemoResult(len(orgs), practitioner_count, added_families, len(added_persons), requests)

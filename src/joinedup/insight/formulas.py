@@ -193,6 +193,36 @@ METRICS: dict[str, Formula] = {
         "Median days from the request for support to the team's first meeting, per period; "
         f"prompted when it rises by {prompts.DEFAULT_FIRST_MEETING_RISE_DAYS:g} days or more.",
     ),
+    # Added with the pages (issue #7): what the Django layer counts.
+    "voice_counts": Formula(
+        "What is counted",
+        "In the period: a team membership for each practitioner in a team around a family; a "
+        "lead-professional role for the lead of each team open in the period, and one for the "
+        "lead before each handover; an action when created; a meeting when held and marked "
+        "attended; a decision and a disagreement when recorded. Family members in a team are not "
+        "counted: this is about the professions and sectors.",
+    ),
+    "share_of_measure": Formula(
+        "Share of actions, meetings, decisions and disagreements",
+        "The group's count ÷ the count for every group in the period, for each of actions owned, "
+        "meetings attended, decisions recorded and disagreements raised.",
+    ),
+    "continuum_signals": Formula(
+        "Signs of joint work",
+        "For a pair of organisations in the period: information exchanged = families both work "
+        "with; actions in one shared plan = teams both are in whose plan has actions; joint "
+        "actions = teams in which both own actions; referrals = requests one raised that became "
+        "a team the other leads, either way; joint meetings = meetings both attended; outcomes "
+        "owned together = wanted outcomes both own actions towards. For a team around a family: "
+        "the same signs between two or more of its organisations.",
+    ),
+    "map_layout": Formula(
+        "Where each organisation sits on the map",
+        "Positions come from a spring layout (networkx, fixed seed, so the same figures always "
+        "give the same map): ties pull organisations together in proportion to their weight, "
+        "and every pair pushes apart. Distance on the map is only a guide; the tables hold the "
+        "figures.",
+    ),
 }
 
 

@@ -561,6 +561,8 @@ def referral_flows(network: EcosystemNetwork) -> tuple[ReferralFlow, ...]:
     """Directed referral counts per pair, largest first, with the flow back the other way."""
     matrix = network.referrals
     coo = matrix.tocoo()
+    if coo.nnz == 0:
+        return ()  # scipy answers an empty fancy index with a sparse matrix, not an array
     back = np.asarray(matrix.T.tocsr()[coo.row, coo.col]).ravel()
     flows = [
         ReferralFlow(network.nodes[i], network.nodes[j], int(w), int(b))

@@ -10,7 +10,9 @@ from django.urls import reverse
 def service(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     navigation: list[dict[str, Any]] = []
-    if user is not None and user.is_authenticated:
+    from joinedup.sharing.policy import is_practitioner
+
+    if user is not None and is_practitioner(user):  # family members have their own menu
         from joinedup.partnership.selectors import unread_count
         from joinedup.sharing.policy import is_front_door
 
@@ -28,6 +30,9 @@ def service(request: HttpRequest) -> dict[str, Any]:
             navigation.append({"href": reverse("identity:review"), "text": "Same person?"})
         if user.has_role("data_protection_officer"):
             navigation.append({"href": reverse("sharing:dpo-home"), "text": "Data protection"})
+        from joinedup.insight.selectors import navigation_items  # Partnership health; Surveys
+
+        navigation += navigation_items(user)
         navigation += [
             {"href": reverse("sharing:advice-list"), "text": "Advice"},
             {"href": reverse("web:directory"), "text": "Directory"},
