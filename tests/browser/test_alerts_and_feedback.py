@@ -16,14 +16,14 @@ from joinedup.casework.models import (
     PatternAlert,
 )
 from joinedup.demo import loader
-from tests.browser.conftest import assert_accessible, chromium, page, screenshot  # noqa: F401
+from tests.browser.conftest import assert_accessible, screenshot
 from tests.browser.test_find_a_child import sign_in
 from tests.browser.test_request_for_support import sign_out
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_lead_acknowledges_a_pattern_alert_from_my_work(page):  # noqa: F811
+def test_a_lead_acknowledges_a_pattern_alert_from_my_work(page):
     loader.load(families=25, seed=2026)
     alert = PatternAlert.objects.get(acknowledged_at__isnull=True)
     episode = Episode.objects.get(pk=alert.episode_id)
@@ -53,7 +53,7 @@ def test_a_lead_acknowledges_a_pattern_alert_from_my_work(page):  # noqa: F811
     sign_out(page)
 
 
-def test_a_team_member_writes_down_the_familys_feedback_at_closure(page):  # noqa: F811
+def test_a_team_member_writes_down_the_familys_feedback_at_closure(page):
     loader.load(families=25, seed=2026)
     episode = Episode.objects.get(closure__reason="family_withdrew")
     assert not episode.closure_feedback.exists()
@@ -85,7 +85,7 @@ def test_a_team_member_writes_down_the_familys_feedback_at_closure(page):  # noq
     assert ClosureFeedback.objects.get(episode=episode).rating == 4
 
 
-def test_a_demo_assessment_reads_well(page):  # noqa: F811
+def test_a_demo_assessment_reads_well(page):
     loader.load(families=25, seed=2026)
     assessment = Assessment.objects.filter(status=AssessmentStatus.SHARED).order_by("pk").first()
     assert assessment is not None
