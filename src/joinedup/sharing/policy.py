@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
@@ -42,6 +43,7 @@ from joinedup.sharing.models import (
     AdviceRequest,
     BreakGlass,
     ConsentEvent,
+    ConsentPurpose,
     ConsentRecord,
     SharingDecision,
 )
@@ -256,67 +258,88 @@ def _safeguarding_basis(user: Any, person: Person) -> bool:
 # Shares: one organisation seeing another organisation's information about a person. ----------
 
 
-def agreements_covering(
-    reader_org: Any, owner_org: Any, category: str, purpose: str, on: date | None = None
-) -> list[SharingAgreement]:
-    """Agreements in force on the day whose parties include both organisations (a
-    partnership-wide protocol includes everyone) and which cover the category and purpose."""
+def agreements_in_force(on: date | None = None) -> list[SharingAgreement]:
     on = on or timezone.localdate()
     in_force = SharingAgreement.objects.filter(starts_on__lte=on).filter(
         Q(ends_on__isnull=True) | Q(ends_on__gte=on)
     )
-    found = []
-    for agreement in in_force.prefetch_related("parties"):
-        parties = {o.pk for o in agreement.parties.all()}
-        both = agreement.covers_all_partners or {reader_org.pk, owner_org.pk} <= parties
-        if both and category in agreement.categories and purpose in agreement.purposes:
-            found.append(agreement)
-    return found
+    return list(in_force.prefetch_related("parties"))
+
+
+def _covers(
+    agreement: SharingAgreement, reader_org: Any, owner_org: Any, category: str, purpose: str
+) -> bool:
+    """Both organisations are parties (a partnership-wide protocol includes everyone), and the
+    agreement covers the category and the purpose."""
+    parties = {o.pk for o in agreement.parties.all()}
+    both = agreement.covers_all_partners or {reader_org.pk, owner_org.pk} <= parties
+    return both and category in agreement.categories and purpose in agreement.purposes
+
+
+class _Shares:
+    """What decides every share between one reader and one person, each looked up at most once:
+    the person page asks about every organisation involved."""
+
+    def __init__(self, user: Any, person: Person, purpose: str):
+        self.user, self.person, self.purpose = user, person, purpose
+
+    @cached_property
+    def safeguarding(self) -> bool:
+        return _safeguarding_basis(self.user, self.person)
+
+    @cached_property
+    def agreements(self) -> list[SharingAgreement]:
+        return agreements_in_force()
+
+    @cached_property
+    def consent(self) -> ConsentRecord | None:
+        purpose = self.purpose if self.purpose in ConsentPurpose.values else "planning"
+        return consent_covers(self.person, self.user.organisation, purpose)
+
+    @cached_property
+    def break_glass(self) -> bool:
+        return _live_break_glass(self.user).filter(person=self.person).exists()
+
+    def basis(self, owner_org: Any, category: str) -> Basis | None:
+        """In order: safeguarding (s47 after step-up, with Sch. 1 para. 18 for special category
+        data); a sharing agreement covering both organisations, the category and the purpose
+        (with its Schedule 1 condition for special category data: an agreement without one does
+        not open health information); the person's consent to this organisation for this purpose
+        (explicit consent, for special category data); break-glass (vital interests). Consent
+        comes after the other bases on purpose: for safeguarding it is rarely the right one."""
+        if owner_org is not None and owner_org.pk == self.user.organisation_id:
+            return BASIS_OWN_INVOLVEMENT
+        special = category in SPECIAL_CATEGORIES
+        if self.safeguarding:
+            return BASIS_SAFEGUARDING
+        if owner_org is not None:
+            for agreement in self.agreements:
+                if special and not agreement.special_condition:
+                    continue
+                if _covers(agreement, self.user.organisation, owner_org, category, self.purpose):
+                    return Basis(
+                        agreement.lawful_basis,
+                        agreement.statutory_duty,
+                        agreement.special_condition if special else "",
+                        source=f"agreement: {agreement.name}",
+                    )
+        if self.consent is not None:
+            return Basis(
+                LawfulBasis.CONSENT,
+                condition=SpecialCondition.EXPLICIT_CONSENT if special else "",
+                source=f"consent record {self.consent.record_id}",
+            )
+        return BASIS_BREAK_GLASS if self.break_glass else None
 
 
 def share_basis(
     user: Any, person: Person, owner_org: Any, category: str, purpose: str = "planning"
 ) -> Basis | None:
     """The lawful basis on which this reader may see what another organisation holds about this
-    person in this category, or None (then the reader sees "withheld").
-
-    In order: safeguarding (s47 after step-up, with Sch. 1 para. 18 for special category data);
-    a sharing agreement covering both organisations, the category and the purpose (with its
-    Schedule 1 condition for special category data: an agreement without one does not open
-    health information); the person's consent to this organisation for this purpose (explicit
-    consent, for special category data); break-glass (vital interests). Consent comes after the
-    other bases on purpose: for safeguarding it is rarely the right one.
-    """
+    person in this category, or None (then the reader sees "withheld"). See `_Shares.basis`."""
     if not is_practitioner(user):
         return None
-    if owner_org is not None and owner_org.pk == user.organisation_id:
-        return BASIS_OWN_INVOLVEMENT
-    special = category in SPECIAL_CATEGORIES
-    if _safeguarding_basis(user, person):
-        return BASIS_SAFEGUARDING
-    if owner_org is not None:
-        for agreement in agreements_covering(user.organisation, owner_org, category, purpose):
-            if special and not agreement.special_condition:
-                continue
-            return Basis(
-                agreement.lawful_basis,
-                agreement.statutory_duty,
-                agreement.special_condition if special else "",
-                source=f"agreement: {agreement.name}",
-            )
-    consent_purpose = purpose if purpose in ("assessment", "planning", "referral") else "planning"
-    consent = consent_covers(person, user.organisation, consent_purpose)
-    if consent is not None:
-        return Basis(
-            LawfulBasis.CONSENT,
-            condition=SpecialCondition.EXPLICIT_CONSENT if special else "",
-            source=f"consent record {consent.record_id}",
-        )
-    if BreakGlass.objects.filter(
-        practitioner_id=user.pk, person=person, expires_at__gt=timezone.now()
-    ).exists():
-        return BASIS_BREAK_GLASS
-    return None
+    return _Shares(user, person, purpose).basis(owner_org, category)
 
 
 def involvement_category(involvement: Involvement) -> str:
@@ -349,11 +372,12 @@ def annotate_involvements(
 ) -> list[Involvement]:
     """Mark on each involvement which fields this reader may not see (`withheld`) and the basis
     (`share_basis`) on which they see the rest. Pages, API and exports show "Withheld"."""
+    shares = _Shares(user, person, purpose) if is_practitioner(user) else None
     bases: dict[tuple[int, str], Basis | None] = {}
     for involvement in involvements:
         key = (involvement.organisation_id, involvement_category(involvement))
         if key not in bases:
-            bases[key] = share_basis(user, person, involvement.organisation, key[1], purpose)
+            bases[key] = shares.basis(involvement.organisation, key[1]) if shares else None
         basis = bases[key]
         involvement.share_basis = basis  # type: ignore[attr-defined]
         if basis is None:
@@ -470,11 +494,13 @@ BASIS_BREAK_GLASS = Basis(
 )
 
 
+def _live_break_glass(user: Any) -> QuerySet[BreakGlass]:
+    """Security: only the holder's grants, and only until they expire."""
+    return BreakGlass.objects.filter(practitioner_id=user.pk, expires_at__gt=timezone.now())
+
+
 def _break_glass_ground(user: Any) -> tuple[Basis, Q]:
-    """Security: only the holder of the grant, and only until it expires."""
-    held = BreakGlass.objects.filter(
-        practitioner_id=user.pk, person_id=OuterRef("pk"), expires_at__gt=timezone.now()
-    )
+    held = _live_break_glass(user).filter(person_id=OuterRef("pk"))
     return (BASIS_BREAK_GLASS, Q(Exists(held)))
 
 
