@@ -71,6 +71,10 @@ class PersonView:
     address: str
     postcode: str
 
+    @property
+    def address_withheld(self) -> bool:
+        return self.address == policy.WITHHELD
+
 
 def _relatives(user: Any, person: Person) -> list[RelativeView]:
     rels = Relationship.objects.filter(Q(person=person) | Q(relative=person)).select_related(

@@ -342,11 +342,7 @@ def sharing_decision_record(
 
     Whether the family was told is recorded beside it (a SharingNotice), never as consent.
     """
-    decision = policy.person_decision(actor, person, "sharing decision")
-    if not decision.allowed:
-        raise policy.refuse(
-            actor, object_type="people.person", object_id=person.pk, purpose="sharing decision"
-        )
+    policy.require_person(actor, person.pk, "sharing decision")
     _check_sharing_decision(
         choice=choice,
         what=what,
@@ -481,9 +477,8 @@ def address_confidential_set(
     Only someone who may see the address may change this, so marking it never reveals it. The
     actor's own organisation is always allowed, so the one who protects it keeps sight of it.
     """
-    if not policy.person_decision(actor, person, "address").allowed or not policy.may_see_address(
-        actor, person
-    ):
+    _, decision = policy.require_person(actor, person.pk, "address")
+    if not policy.may_see_address(actor, person):
         raise policy.refuse(
             actor, object_type="people.person", object_id=person.pk, purpose="address"
         )
@@ -508,7 +503,7 @@ def address_confidential_set(
         obj=person,
         persons=[person],
         purpose="address",
-        lawful_basis=policy.person_decision(actor, person).basis,
+        lawful_basis=decision.basis,
         detail={
             "address_confidential": confidential,
             "allowed": [o.code for o in allow or []],
