@@ -22,7 +22,7 @@ from joinedup.identity.linkage import normalise
 from joinedup.identity.linkage.model import BLOCKING_RULES, LinkageModel
 
 KEY_SEPARATOR = "\x1f"
-TF_COLUMNS = ("given_name", "family_name")
+TF_COLUMNS = ("given_name", "family_name", "postcode")
 MAX_BLOCK = 5000  # a key shared by more records than this (a placeholder value) is skipped
 
 
