@@ -50,7 +50,8 @@ bench: install
 	$(BIN)/python benchmarks/run.py
 
 bench-identity: install
-	$(BIN)/python benchmarks/identity/run.py --records $(or $(RECORDS),1000000)
+	$(BIN)/python -m pip install --quiet --editable '.[dev,bench]'
+	$(BIN)/python benchmarks/identity/run.py --suite --records $(or $(RECORDS),1000000)
 
 clean:
 	rm -rf $(VENV) node_modules var test-artifacts
