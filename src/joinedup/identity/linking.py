@@ -54,7 +54,10 @@ MIN_RECORDS_TO_TRAIN = 200  # as `joinedup link`: below this EM has nothing to l
 ADULT_AGE = 18
 BATCH = 2000
 LINK_FIELDS = ("person", "match_status", "match_probability", "updated_at")
-STALE_AFTER = timedelta(hours=6)  # a "running" run this old was lost with its process
+STALE_AFTER = timedelta(hours=6)
+CANNOT_LINK_LABEL = (
+    "Cannot-link rule that fired"  # a "running" run this old was lost with its process
+)
 
 
 # --- Persons made from records --------------------------------------------------------------
@@ -398,6 +401,9 @@ def _candidate_updates(
             continue
         scorer = scorer or _scorer(data, model)
         weight, evidence = _evidence(scorer, edge)
+        rule = outcome.refusals.get((edge.left, edge.right))
+        if rule:  # why it was not linked although the pair scored as automatic
+            evidence.append({"comparison": CANNOT_LINK_LABEL, "level": rule, "weight": 0.0})
         kind, subject, person = key
         new.append(
             MatchCandidate(

@@ -8,8 +8,9 @@ would hold records that cannot be one person:
 
 - two different valid NHS numbers, or two different unique pupil numbers (hard evidence: only a
   person can put them together, through the review queue);
-- two records, sharing no identifier, whose given names and dates of birth both clearly differ
-  (at "All other comparisons"): siblings;
+- two records, sharing no identifier, whose dates of birth clearly differ (at "All other
+  comparisons") and whose given names are not the same: siblings, even when one name is a
+  typo or a nickname of the other (Tom and Tim, Alfie and Freddie);
 - a record with a given name that no named record of the other cluster vouches for, by a shared
   identifier or by a given name that agrees at any level (a nickname or another spelling
   included) with a date of birth that does not clearly differ: a twin, or a sibling chained in
@@ -17,8 +18,9 @@ would hold records that cannot be one person:
 
 The conflicting-names guard holds back pairs whose given names clearly differ. The data decide
 whether that is a twin or a typo: a held pair is released only when each record is the other's
-best match, the two come from different agencies, their recorded sexes agree, and neither has a
-match whose given name does agree (which a twin's own records would give). Without twins in the
+best match, the two come from different agencies (unless all come from one), their recorded
+sexes agree, and not both have
+a match whose given name does agree (which two twins' own records would give). Without twins in the
 data (FEBRL's name corruptions) such pairs then link; twins, whose own records find each other,
 stay apart.
 
@@ -39,7 +41,7 @@ HARD_RULES = (
 )
 IDENTIFIERS = ("nhs_number", "upn", "other_id")
 NAMES_DIFFER = "no record of the other cluster agrees on the given name and date of birth"
-DIFFERENT_PERSON = "given names and dates of birth both differ, and no identifier is shared"
+DIFFERENT_PERSON = "dates of birth and given names differ, and no identifier is shared"
 ATTRIBUTES = ("source", "given_name", "given_name_groups", "given_name_sound", "family_name",
               "date_of_birth", "dob_days", "sex", "nhs_number", "upn", "other_id")  # fmt: skip
 
@@ -128,11 +130,12 @@ class Records:
         return known
 
     def different_person(self, a: int, b: int) -> bool:
-        """Given names and dates of birth both clearly differ: a sibling, not a typo."""
+        """Dates of birth clearly differ and the given names are not the same: a sibling (Tom
+        and Tim, Alfie and Freddie), not a typo."""
         given = self.columns["given_name"]
-        if given[a] is None or given[b] is None or self.shares_identifier(a, b):
+        if given[a] is None or given[b] is None or given[a] == given[b]:
             return False
-        return not self.names_agree(a, b) and self.dates_agree(a, b) is False
+        return self.dates_agree(a, b) is False and not self.shares_identifier(a, b)
 
     def supports(self, a: int, b: int) -> bool:
         """a vouches for b: a shared identifier, or the given name agrees and the date of birth
@@ -181,12 +184,16 @@ def _released(records: Records, edges: list[tuple[int, int, float, bool]]) -> se
             agreeing.update((a, b))
     released = set()
     source = records.columns["source"]
+    # One agency's two records with clearly different given names are most likely twins, when
+    # there are several agencies to compare; a single file has only itself.
+    one_source = len(set(source)) == 1
     for position, (a, b, _, held) in enumerate(edges):
-        if not held or a in agreeing or b in agreeing:
+        # A twin's own records find each other: at most one side may have such a link.
+        if not held or (a in agreeing and b in agreeing):
             continue
         if best[a][1] != position or best[b][1] != position:
             continue
-        if source[a] == source[b] or records.sexes_differ(a, b):
+        if (source[a] == source[b] and not one_source) or records.sexes_differ(a, b):
             continue
         released.add(position)
     return released

@@ -177,7 +177,17 @@ NHS_NUMBER = _identifier("nhs_number", "NHS number (checked with its check digit
 UPN = _identifier("upn", "Unique pupil number")
 SEX = _identifier("sex", "Sex")
 # Another identifier two agencies may share (a council person number, a police reference).
-OTHER_ID = _identifier("other_id", "Other shared identifier")
+# Without a check digit, a mistyped one still says something: its own level, weighed by EM.
+OTHER_ID = ComparisonSpec(
+    "other_id",
+    "Other shared identifier, allowing one character mistyped",
+    (
+        null_level("other_id"),
+        Level("Exact match", exact("other_id")),
+        Level("One character different", dl("other_id", 1)),
+        else_level(),
+    ),
+)
 
 JOINEDUP_COMPARISONS = (
     GIVEN_NAME, FAMILY_NAME, DATE_OF_BIRTH, HOUSEHOLD, NHS_NUMBER, UPN, OTHER_ID, SEX,
@@ -343,7 +353,7 @@ GUARD_IDENTIFIERS = (
     ("nhs_number", "Exact match"),
     ("upn", "Exact match"),
     ("other_id", "Exact match"),
-)
+)  # a mistyped other_id is not enough to overrule the guard
 
 
 def gamma(spec: ComparisonSpec, label: str) -> int:

@@ -46,6 +46,8 @@ BLOCKING_RULES: tuple[tuple[str, ...], ...] = (
     ("date_of_birth", "family_name_sound"),
     ("names_key", "birth_year"),
     ("names_key", "postcode"),
+    # Both names and the house number: a date of birth wrong or missing and a move of street.
+    ("family_name", "given_name_canon", "address_number"),
 )
 
 # EM is run on pairs that agree on these; each comparison not in a rule is estimated there.
