@@ -138,6 +138,7 @@ HOUSEHOLD = ComparisonSpec(
         # How common the postcode is (a block of flats, a refuge) adjusts both postcode levels.
         Level("Same home and postcode", all_of(exact("postcode"), SAME_HOME), tf_column="postcode"),
         Level("Same home, postcode differs or missing", SAME_HOME),
+        # How common the postcode is (a block of flats, a refuge) adjusts sharing only it.
         Level(
             "Same postcode, different or missing address", exact("postcode"), tf_column="postcode"
         ),
