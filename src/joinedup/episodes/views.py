@@ -416,7 +416,11 @@ def episode_start(request: AuthedRequest, person_id: int) -> HttpResponse:
                 "professional until the first meeting agrees who.",
             )
             return redirect("episodes:episode", episode.pk)
-    return render(request, "episodes/episode_start.html", {"form": form, "person": view.person})
+    return render(
+        request,
+        "episodes/episode_start.html",
+        {"form": form, "person": view.person, "open_episodes": view.episodes},
+    )
 
 
 @login_required
