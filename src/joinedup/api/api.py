@@ -58,6 +58,7 @@ def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRespo
 from joinedup.casework.api import router as casework_router  # noqa: E402
 from joinedup.casework.api_assessment import router as assessment_router  # noqa: E402
 from joinedup.casework.api_team import router as team_router  # noqa: E402
+from joinedup.directory.api import router as directory_router  # noqa: E402
 from joinedup.family.api import router as family_router  # noqa: E402
 from joinedup.identity.api import router as identity_router  # noqa: E402
 from joinedup.insight.api import router as insight_router  # noqa: E402
@@ -76,3 +77,4 @@ api.add_router("", insight_router)
 api.add_router("", sharing_router)
 api.add_router("", subject_access_router)
 api.add_router("", family_router)
+api.add_router("", directory_router)

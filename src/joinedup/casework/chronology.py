@@ -37,6 +37,7 @@ from joinedup.casework.models import (
     RequestStatus,
     TeamDecision,
 )
+from joinedup.directory import selectors as directory_selectors
 from joinedup.errors import ApplicationError, NotFound
 from joinedup.partnership import notify
 from joinedup.partnership.models import Practitioner
@@ -502,6 +503,10 @@ def chronology_get(*, user: Any, episode_id: Any, purpose: str = "chronology") -
         _person_items(user, persons)
         + _episode_items(episodes, _names(persons))
         + _request_items(user, episodes, persons)
+        + [
+            TimelineItem(r.on, r.what, r.who, r.organisation, r.text, r.recorded_by, "referral")
+            for r in directory_selectors.chronology_items(user=user, episodes=episodes)
+        ]
     )
     items.sort(key=lambda i: i.on)
     alerts = list(

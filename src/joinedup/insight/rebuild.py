@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 from scipy import sparse
 
-from joinedup.insight import continuum, layout, prompts, surveys, voice
+from joinedup.insight import continuum, layout, prompts, referral_flows, surveys, voice
 from joinedup.insight import network as net
 from joinedup.insight.models import (
     BuildStatus,
@@ -170,9 +170,9 @@ class _Rows:
 
 
 def _rows(casework: Casework, kind: str) -> _Rows:
-    return _Rows(
-        casework.family_rows(kind), casework.referral_rows(kind), casework.meeting_rows(kind)
-    )
+    # Requests that became episodes, and referrals into the service directory.
+    referrals = casework.referral_rows(kind) + referral_flows.referral_rows(casework, kind)
+    return _Rows(casework.family_rows(kind), referrals, casework.meeting_rows(kind))
 
 
 # ----------------------------------------------------------------------------- networks
