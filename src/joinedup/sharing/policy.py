@@ -818,17 +818,24 @@ def may_follow_referral(user: Any, referral: Any) -> bool:
 
 
 def referral_basis(user: Any, person: Person, service_organisation: Any) -> Basis | None:
-    """The lawful basis for telling a service's organisation about this person, or None."""
+    """The lawful basis for telling a service's organisation about this person, or None: the
+    receiving organisation is the one told, so agreements and consent are read towards it."""
     if not is_practitioner(user):
         return None
     partner = service_organisation.partner
+    if partner is not None and partner.pk == user.organisation_id:
+        return BASIS_OWN_INVOLVEMENT
     if partner is not None:
-        basis = share_basis(user, person, partner, DataCategory.IDENTITY, purpose="referral")
-        # Break-glass protects vital interests now; it is no basis for a referral.
-        return None if basis == BASIS_BREAK_GLASS else basis
-    # An organisation outside the partnership: only consent (naming its sector) opens it.
-    outside = type("Outside", (), {"pk": None, "sector": service_organisation.sector})()
-    consent = consent_covers(person, outside, "referral")
+        for agreement in agreements_in_force():
+            if _covers(agreement, user.organisation, partner, DataCategory.IDENTITY, "referral"):
+                return Basis(
+                    agreement.lawful_basis,
+                    agreement.statutory_duty,
+                    source=f"agreement: {agreement.name}",
+                )
+    # Consent naming the organisation (a partner) or its sector (anyone, inside or outside).
+    told = partner or type("Outside", (), {"pk": None, "sector": service_organisation.sector})()
+    consent = consent_covers(person, told, "referral")
     if consent is None:
         return None
     return Basis(LawfulBasis.CONSENT, source=f"consent record {consent.record_id}")
