@@ -8,7 +8,6 @@ from datetime import time, timedelta
 import pytest
 from django.utils import timezone
 
-from joinedup.casework import services as casework
 from joinedup.directory.models import (
     Contact,
     Location,
@@ -20,6 +19,7 @@ from joinedup.directory.models import (
     Taxonomy,
     TaxonomyTerm,
 )
+from joinedup.episodes import services as episodes_services
 from joinedup.outcomes.models import OutcomeCategory
 from joinedup.partnership.models import Organisation, Practitioner
 from joinedup.sharing import services as sharing
@@ -146,7 +146,7 @@ def directory(db) -> Directory:
 
 @pytest.fixture
 def episode(teacher, child):
-    return casework.episode_open_practitioner_led(actor=teacher, persons=[child])
+    return episodes_services.episode_open_practitioner_led(actor=teacher, persons=[child])
 
 
 def give_referral_consent(actor, person, sectors=("community", "health")):

@@ -15,12 +15,14 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.core.management import CommandError, call_command
 
+from joinedup.audit.models import AccessEvent
 from joinedup.directory.feeds import feed_import
 from joinedup.directory.models import Service, ServiceOrganisation, TaxonomyTerm
-from joinedup.sharing.models import AccessEvent
 
 pytestmark = pytest.mark.django_db
-FEED = Path(__file__).resolve().parents[2] / "src/joinedup/directory/fixtures/example-oruk-feed.json"
+FEED = (
+    Path(__file__).resolve().parents[2] / "src/joinedup/directory/fixtures/example-oruk-feed.json"
+)
 
 
 def feed() -> dict:
@@ -149,7 +151,7 @@ class _Feed(BaseHTTPRequestHandler):
     payload: dict = {}
     seen: list = []
 
-    def do_GET(self):  # noqa: N802 - the standard library's name
+    def do_GET(self):
         query = parse_qs(urlsplit(self.path).query)
         type(self).seen.append((urlsplit(self.path).path, query))
         after = query.get("modified_after", [""])[0]

@@ -9,11 +9,11 @@ import re
 import pytest
 from django.core import mail
 
-from joinedup.casework import team as t
+from joinedup.audit.models import AccessEvent
 from joinedup.directory import services
 from joinedup.directory.models import Referral, ReferralLink
+from joinedup.episodes import services as t
 from joinedup.errors import ApplicationError, NotFound
-from joinedup.sharing.models import AccessEvent
 from tests import factories
 from tests.directory.conftest import give_referral_consent
 from tests.family.conftest import family_user, make_family
@@ -186,8 +186,12 @@ def test_pages_show_it_to_referrer_team_and_receiver_only(
     client.force_login(outsider)
     assert client.get(f"/referrals/{referral.pk}/").status_code == 404
     assert client.get(f"/referrals/{referral.pk + 999}/").status_code == 404
-    assert client.post(f"/referrals/{referral.pk}/update/", {"status": "accepted"}).status_code == 404
-    assert client.get(f"/episodes/{episode.pk}/referrals/new/{directory.club.pk}/").status_code == 404
+    assert (
+        client.post(f"/referrals/{referral.pk}/update/", {"status": "accepted"}).status_code == 404
+    )
+    assert (
+        client.get(f"/episodes/{episode.pk}/referrals/new/{directory.club.pk}/").status_code == 404
+    )
     assert AccessEvent.objects.filter(
         action="refused", object_type="directory.referral", actor=outsider
     ).exists()

@@ -18,7 +18,9 @@ LONDON = ZoneInfo("Europe/London")
 
 def names(user, **query) -> list[str]:
     now = query.pop("now", None)
-    return [s.name for s in selectors.services_find(user=user, query=ServiceQuery(**query), now=now)]
+    return [
+        s.name for s in selectors.services_find(user=user, query=ServiceQuery(**query), now=now)
+    ]
 
 
 def test_by_need_kind_age_and_cost(teacher, directory):
@@ -28,7 +30,11 @@ def test_by_need_kind_age_and_cost(teacher, directory):
     assert names(teacher, need=safe, age=3) == ["Duty desk", "Sleep clinic"]
     assert names(teacher, need=safe, age=12) == ["Boxing fitness", "Duty desk"]
     assert "Boxing fitness" not in names(teacher, free_only=True)
-    assert names(teacher, takes_referrals=True) == ["Boxing fitness", "Refuge support", "Sleep clinic"]
+    assert names(teacher, takes_referrals=True) == [
+        "Boxing fitness",
+        "Refuge support",
+        "Sleep clinic",
+    ]
     assert names(teacher, text="judo") == []
     assert names(teacher, text="Northside") == ["Boxing fitness", "Community pantry"]
 

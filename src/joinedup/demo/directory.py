@@ -1182,7 +1182,7 @@ OUTCOMES = {
 
 
 def load_referrals() -> int:
-    from joinedup.casework.models import Episode
+    from joinedup.episodes.models import Episode
 
     episodes = list(
         Episode.objects.exclude(status="closed").select_related("lead_professional").order_by("pk")

@@ -6,11 +6,12 @@ from typing import Any
 
 from ninja import Query, Router, Schema, Status
 
-from joinedup.casework.models import Episode, RequestForSupport
 from joinedup.directory import selectors, services
 from joinedup.directory.models import Referral, Service
 from joinedup.directory.schemas import ReferralIn, ReferralOut, ReferralStatusIn, ServiceOut
+from joinedup.episodes.models import Episode
 from joinedup.errors import NotFound
+from joinedup.frontdoor.models import RequestForSupport
 from joinedup.sharing import policy
 from joinedup.web.http import AuthedRequest
 

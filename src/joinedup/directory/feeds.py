@@ -23,6 +23,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from joinedup.audit import services as audit
+from joinedup.audit.models import Action
 from joinedup.directory.models import (
     Contact,
     CostOption,
@@ -38,8 +40,6 @@ from joinedup.directory.models import (
     TaxonomyTerm,
 )
 from joinedup.errors import ApplicationError
-from joinedup.sharing import audit
-from joinedup.sharing.models import Action
 
 PER_PAGE = 100
 MAX_PAGES = 1000

@@ -298,14 +298,14 @@ class Referral(models.Model):
     reference = models.CharField(max_length=20, unique=True)
     service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="referrals")
     episode = models.ForeignKey(
-        "casework.Episode",
+        "episodes.Episode",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="referrals",
     )
     request = models.ForeignKey(
-        "casework.RequestForSupport",
+        "frontdoor.RequestForSupport",
         on_delete=models.PROTECT,
         null=True,
         blank=True,

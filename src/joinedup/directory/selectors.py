@@ -9,6 +9,8 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from joinedup.audit import services as audit
+from joinedup.audit.models import Action
 from joinedup.directory.models import (
     OPEN_REFERRAL_STATUSES,
     Contact,
@@ -23,8 +25,7 @@ from joinedup.directory.models import (
     TaxonomyTerm,
 )
 from joinedup.errors import NotFound
-from joinedup.sharing import audit, policy
-from joinedup.sharing.models import Action
+from joinedup.sharing import policy
 
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 

@@ -15,6 +15,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from joinedup.audit import services as audit
+from joinedup.audit.models import Action
 from joinedup.directory.models import (
     Referral,
     ReferralEvent,
@@ -29,8 +31,7 @@ from joinedup.partnership import notify
 from joinedup.partnership.models import Practitioner
 from joinedup.people.models import Person
 from joinedup.people.services import new_reference
-from joinedup.sharing import audit, policy
-from joinedup.sharing.models import Action
+from joinedup.sharing import policy
 
 LINK_DAYS = 14
 SERVICE_FIELDS = (
