@@ -25,6 +25,7 @@ from joinedup.assessments.models import Assessment, AssessmentStatus
 from joinedup.audit import services as audit
 from joinedup.audit.models import Action
 from joinedup.chronology.models import ChronologyEntry, ChronologyKind, PatternAlert
+from joinedup.directory import selectors as directory_selectors
 from joinedup.episodes.models import (
     CriticalIncident,
     Episode,
@@ -34,7 +35,6 @@ from joinedup.episodes.models import (
     Meeting,
     TeamDecision,
 )
-from joinedup.directory import selectors as directory_selectors
 from joinedup.errors import ApplicationError, NotFound
 from joinedup.frontdoor.models import RequestForSupport, RequestStatus
 from joinedup.partnership import notify
