@@ -20,6 +20,7 @@ from joinedup.directory.models import (
     TaxonomyTerm,
 )
 from joinedup.episodes import services as episodes_services
+from joinedup.outcomes.defaults import ensure_default_frameworks
 from joinedup.outcomes.models import OutcomeCategory
 from joinedup.partnership.models import Organisation, Practitioner
 from joinedup.sharing import services as sharing
@@ -54,6 +55,7 @@ def _service(org, name, *, term=None, place=None, **extra):
 
 
 def make_directory() -> Directory:
+    ensure_default_frameworks()  # a browser test's flushed database has none
     taxonomy = Taxonomy.objects.create(name="Local Government Service List")
     parenting = TaxonomyTerm.objects.create(taxonomy=taxonomy, name="Parenting support")
     food = TaxonomyTerm.objects.create(taxonomy=taxonomy, name="Food and essentials")
