@@ -17,9 +17,9 @@ from tests.browser.conftest import assert_accessible, screenshot
 from tests.browser.test_find_a_child import sign_in
 from tests.browser.test_request_for_support import sign_out
 from tests.directory.conftest import give_referral_consent, make_directory
+from tests.factories import PASSWORD
 from tests.family.conftest import PASSWORD as FAMILY_PASSWORD
 from tests.family.conftest import family_user, make_family
-from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -104,7 +104,7 @@ def test_an_expired_link_says_so_and_reveals_nothing(client, emailed):
 
 
 def test_links_expire_after_fourteen_days_and_store_only_a_hash(emailed):
-    referral, url = emailed
+    _, url = emailed
     link = ReferralLink.objects.get()
     assert link.expires_at - link.created_at == timedelta(days=services.LINK_DAYS) == timedelta(14)
     token = url.rstrip("/").rsplit("/", 1)[-1]
