@@ -19,7 +19,9 @@ def test_the_demo_directory(django_capture_on_commit_callbacks):
     assert 55 <= Service.objects.count() <= 70
     sectors = set(ServiceOrganisation.objects.values_list("sector", flat=True))
     assert {"statutory", "health", "voluntary", "community", "housing"} <= sectors
-    hub = Service.objects.filter(organisation__name="Demo Shire Family Hubs", schedules__isnull=False)
+    hub = Service.objects.filter(
+        organisation__name="Demo Shire Family Hubs", schedules__isnull=False
+    )
     assert hub.values("schedules__byday").distinct().count() >= 5  # a timetable across the week
     without_account = ServiceOrganisation.objects.filter(partner__isnull=True, source="")
     assert without_account.filter(services__takes_referrals=True).distinct().count() >= 5

@@ -338,3 +338,23 @@ def test_the_api_sends_lists_and_follows_referrals(
         == 404
     )
     assert client.post("/api/v1/referrals", body, "application/json").status_code == 404
+
+
+def test_erasing_an_episode_takes_its_referrals(
+    settings, teacher, child, episode, directory, consented
+):
+    from joinedup.episodes.models import Episode
+    from joinedup.episodes.services import episode_close
+    from joinedup.records import retention
+    from joinedup.records.models import RetentionRule
+    from tests.sharing.test_retention import LONG_AGO
+
+    RetentionRule.objects.update(keep_for_months=12)
+    settings.JOINEDUP_RETENTION_CHILDREN_UNTIL_AGE = 0
+    referral = send(teacher, episode, child, directory.club)
+    episode_close(actor=teacher, episode=episode, reason="outcomes_achieved", summary="Done.")
+    Episode.objects.filter(pk=episode.pk).update(closed_at=LONG_AGO)
+    dpo = factories.practitioner(roles=("data_protection_officer",))
+    retention.erase_episode(episode=episode, actor=dpo, reason="Past retention")
+    assert not Referral.objects.filter(pk=referral.pk).exists()
+    assert not ReferralLink.objects.filter(referral_id=referral.pk).exists()

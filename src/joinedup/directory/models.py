@@ -297,21 +297,22 @@ class Referral(models.Model):
 
     reference = models.CharField(max_length=20, unique=True)
     service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="referrals")
+    # Erasing a person, episode or request (records/) takes its referrals with it.
     episode = models.ForeignKey(
         "episodes.Episode",
-        on_delete=models.PROTECT,
+        on_delete=models.CASCADE,
         null=True,
         blank=True,
         related_name="referrals",
     )
     request = models.ForeignKey(
         "frontdoor.RequestForSupport",
-        on_delete=models.PROTECT,
+        on_delete=models.CASCADE,
         null=True,
         blank=True,
         related_name="referrals",
     )
-    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="referrals")
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="referrals")
     referred_by = models.ForeignKey(Practitioner, on_delete=models.PROTECT, related_name="+")
     referrer_organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="referrals_made"
