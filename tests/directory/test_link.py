@@ -86,9 +86,9 @@ def test_a_used_link_says_so_and_reveals_nothing(client, emailed):
         assert "MONDAY-SESSION" not in page and referral.reference not in page
     referral.refresh_from_db()
     assert referral.status == "accepted"
-    assert AccessEvent.objects.filter(
-        action="refused", object_type="directory.referrallink", detail__reason="used"
-    ).exists()
+    # Both attempts, the look and the second answer, are in the audit trail.
+    refused = AccessEvent.objects.filter(action="refused", object_type="directory.referrallink")
+    assert [e.detail["reason"] for e in refused] == ["used", "used"]
 
 
 def test_an_expired_link_says_so_and_reveals_nothing(client, emailed):
@@ -101,6 +101,8 @@ def test_an_expired_link_says_so_and_reveals_nothing(client, emailed):
     assert client.post(url, {"status": "accepted"}).status_code == 410
     referral.refresh_from_db()
     assert referral.status == "sent"
+    refused = AccessEvent.objects.filter(action="refused", object_type="directory.referrallink")
+    assert refused.count() == 2
 
 
 def test_links_expire_after_fourteen_days_and_store_only_a_hash(emailed):

@@ -358,3 +358,47 @@ def test_erasing_an_episode_takes_its_referrals(
     retention.erase_episode(episode=episode, actor=dpo, reason="Past retention")
     assert not Referral.objects.filter(pk=referral.pk).exists()
     assert not ReferralLink.objects.filter(referral_id=referral.pk).exists()
+
+
+def test_subject_access_includes_referrals(teacher, child, episode, directory, consented):
+    from joinedup.records.subject_access.build import build
+
+    send(teacher, episode, child, directory.club)
+    (referral,) = build(child)["referrals"]
+    assert referral["service"] == "Boxing fitness" and referral["status"] == "Sent"
+    assert referral["lawful_basis"].startswith("consent record")
+
+
+def test_a_request_the_front_door_signposted_can_be_referred(
+    teacher, child, front_door, directory, consented
+):
+    from joinedup.frontdoor import services as frontdoor
+    from tests.conftest import raise_request
+
+    request = raise_request(teacher, child)
+    with pytest.raises(ApplicationError) as error:  # not decided yet
+        services.referral_send(
+            actor=teacher,
+            service=directory.club,
+            request=request,
+            person=child,
+            asked="Food this week.",
+            urgency="urgent",
+            family_agreed=True,
+            shared=["reason"],
+        )
+    assert error.value.field == "request"
+    frontdoor.request_decide(
+        actor=front_door, request=request, outcome="advice", reasons="A local group can help."
+    )
+    referral = services.referral_send(
+        actor=teacher,
+        service=directory.club,
+        request=request,
+        person=child,
+        asked="Food this week.",
+        urgency="urgent",
+        family_agreed=True,
+        shared=["reason"],
+    )
+    assert referral.request_id == request.pk and referral.episode_id is None

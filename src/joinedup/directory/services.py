@@ -351,48 +351,53 @@ def referral_update(
 
 
 class LinkRefused(Exception):
-    """The link cannot be used: `reason` is "expired" or "used" (or "unknown")."""
+    """The link cannot be used: `reason` is "expired", "used" or "unknown"."""
 
-    def __init__(self, reason: str):
+    def __init__(self, reason: str, link: ReferralLink | None = None):
         super().__init__(reason)
-        self.reason = reason
+        self.reason, self.link = reason, link
 
 
-def link_find(token: str, *, for_update: bool = False) -> ReferralLink:
-    """The link, while it may still be used. Security: an unknown, expired or spent link says
-    only that, and every attempt is audited."""
+def _link_get(token: str, *, for_update: bool = False) -> ReferralLink:
     links = ReferralLink.objects.select_related("referral__service__organisation")
     if for_update:
         links = links.select_for_update()
     link = links.filter(token_hash=hash_token(token or "")).first()
-    reason = ""
     if link is None:
-        reason = "unknown"
-    elif link.used_at is not None:
-        reason = "used"
-    elif link.expires_at <= timezone.now():
-        reason = "expired"
-    if reason:
-        _audit_link_refused(link, reason)
-        raise LinkRefused(reason)
-    assert link is not None
+        raise LinkRefused("unknown")
+    if link.used_at is not None:
+        raise LinkRefused("used", link)
+    if link.expires_at <= timezone.now():
+        raise LinkRefused("expired", link)
     return link
 
 
-def _audit_link_refused(link: ReferralLink | None, reason: str) -> None:
+def _audit_refused(refused: LinkRefused) -> None:
+    """Security: every refused use is audited, in its own transaction (the refused work rolls
+    back; the record of the attempt stays)."""
     with transaction.atomic():
         audit.record(
             actor=None,
             action=Action.REFUSED,
             object_type="directory.referrallink",
-            object_id=str(link.pk) if link else "",
+            object_id=str(refused.link.pk) if refused.link else "",
             purpose="referral link",
-            detail={"reason": reason},
+            detail={"reason": refused.reason},
         )
 
 
-@transaction.atomic
+def link_find(token: str) -> ReferralLink:
+    """The link while it may still be used. Security: an unknown, expired or spent link raises
+    LinkRefused, which says only that, and the attempt is audited."""
+    try:
+        return _link_get(token)
+    except LinkRefused as refused:
+        _audit_refused(refused)
+        raise
+
+
 def link_view(*, token: str) -> ReferralLink:
+    """Opening the link: audited as a view of the referral, by whoever holds the link."""
     link = link_find(token)
     referral = link.referral
     audit.record(
@@ -407,10 +412,18 @@ def link_view(*, token: str) -> ReferralLink:
     return link
 
 
-@transaction.atomic
 def link_act(*, token: str, status: str, reason: str = "", what_changed: str = "") -> Referral:
     """Record one action through an emailed link, which is then spent."""
-    link = link_find(token, for_update=True)
+    try:
+        return _link_act(token=token, status=status, reason=reason, what_changed=what_changed)
+    except LinkRefused as refused:
+        _audit_refused(refused)
+        raise
+
+
+@transaction.atomic
+def _link_act(*, token: str, status: str, reason: str, what_changed: str) -> Referral:
+    link = _link_get(token, for_update=True)
     if status not in LINK_ACTIONS.get(link.stage, ()):
         raise ApplicationError("Choose what to record.", field="status")
     referral = _locked(link.referral, None)
