@@ -12,7 +12,7 @@ import csv
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -288,6 +288,7 @@ class TimelineItem:
     text: str
     recorded_by: str = ""
     source: str = ""
+    at: datetime | None = None  # when known to the minute: orders events of the same day
 
 
 @dataclass
@@ -311,13 +312,14 @@ def _episode_items(episodes: list[Episode], who: str) -> list[TimelineItem]:
     ):
         items.append(
             TimelineItem(
-                change.at.date(),
+                timezone.localdate(change.at),
                 f"Episode {change.episode.reference}: {change.get_status_display()}",
                 who,
                 str(change.by.organisation or ""),
                 change.reason,
                 change.by.get_full_name(),
                 "episode",
+                at=change.at,
             )
         )
     for h in LeadHandover.objects.filter(episode__in=episodes).select_related(
@@ -325,12 +327,13 @@ def _episode_items(episodes: list[Episode], who: str) -> list[TimelineItem]:
     ):
         items.append(
             TimelineItem(
-                h.at.date(),
+                timezone.localdate(h.at),
                 "Lead professional changed",
                 who,
                 str(h.to_practitioner.organisation or ""),
                 f"To {h.to_practitioner.get_full_name()}: {h.reason}",
                 source="episode",
+                at=h.at,
             )
         )
     for m in Meeting.objects.filter(episode__in=episodes).select_related(
@@ -353,13 +356,14 @@ def _episode_items(episodes: list[Episode], who: str) -> list[TimelineItem]:
     ):
         items.append(
             TimelineItem(
-                d.taken_at.date(),
+                timezone.localdate(d.taken_at),
                 "Team decision",
                 who,
                 str(d.taken_by.organisation or ""),
                 f"{d.text.rstrip('.')}. Reasons: {d.reasons}",
                 d.taken_by.get_full_name(),
                 "decision",
+                at=d.taken_at,
             )
         )
     for i in CriticalIncident.objects.filter(episode__in=episodes).select_related(
@@ -374,6 +378,7 @@ def _episode_items(episodes: list[Episode], who: str) -> list[TimelineItem]:
                 i.description,
                 i.recorded_by.get_full_name(),
                 "incident",
+                at=i.occurred_at,
             )
         )
     for a in Assessment.objects.filter(
@@ -382,13 +387,14 @@ def _episode_items(episodes: list[Episode], who: str) -> list[TimelineItem]:
         assert a.completed_at is not None and a.completed_by is not None
         items.append(
             TimelineItem(
-                a.completed_at.date(),
+                timezone.localdate(a.completed_at),
                 f"{a.template.name} completed",
                 who,
                 str(a.completed_by.organisation or ""),
                 "Shared with the family." if a.status == AssessmentStatus.SHARED else "",
                 a.completed_by.get_full_name(),
                 "assessment",
+                at=a.completed_at,
             )
         )
     return items
@@ -416,6 +422,7 @@ def _request_items(user: Any, episodes: list[Episode], persons: list[Person]) ->
                 "",
                 r.raised_by.get_full_name(),
                 "request",
+                at=r.received_at,
             )
         )
         decision = getattr(r, "decision", None)
@@ -428,6 +435,7 @@ def _request_items(user: Any, episodes: list[Episode], persons: list[Person]) ->
                     "",
                     decision.reasons,
                     source="request",
+                    at=decision.decided_at,
                 )
             )
     return items
@@ -505,7 +513,7 @@ def chronology_get(*, user: Any, episode_id: Any, purpose: str = "chronology") -
             for r in directory_selectors.chronology_items(user=user, episodes=episodes)
         ]
     )
-    items.sort(key=lambda i: i.on)
+    items.sort(key=lambda i: (i.on, i.at.timestamp() if i.at else 0.0))
     alerts = list(
         PatternAlert.objects.filter(person__in=persons).select_related("person", "acknowledged_by")
     )
