@@ -29,6 +29,7 @@ from joinedup.casework.team import (  # noqa: F401 - the lead's handover is a ca
     lead_professional_hand_over,
 )
 from joinedup.errors import ApplicationError, NotFound
+from joinedup.integrations import webhooks
 from joinedup.outcomes.models import OutcomeCategory
 from joinedup.partnership import notify
 from joinedup.partnership.models import Practitioner, Team
@@ -377,6 +378,7 @@ def request_decide(
         text=f"{decision.get_outcome_display()}: {decision.reasons}",
     )
     _audit(actor, Action.UPDATE, request, decision=outcome)
+    webhooks.request_event(event="request.decided", request=request, outcome=outcome)
     link = reverse("casework:request", args=[request.pk])
     notify.send(
         [request.raised_by],
@@ -423,6 +425,7 @@ def _episode_create(
         purpose="episode",
         lawful_basis=policy.BASIS_EPISODE,
     )
+    webhooks.episode_event(event="episode.opened", episode=episode)
     notify.send(
         [lead_professional],
         subject=f"You are lead professional for {episode.reference}",

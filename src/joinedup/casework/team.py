@@ -39,6 +39,7 @@ from joinedup.casework.models import (
     WantedOutcome,
 )
 from joinedup.errors import ApplicationError, NotFound
+from joinedup.integrations import webhooks
 from joinedup.outcomes.models import OutcomeCategory
 from joinedup.partnership import notify
 from joinedup.partnership.models import Practitioner
@@ -147,6 +148,7 @@ def member_add(
         episode=episode, practitioner=practitioner, person=person, role=role.strip()
     )
     _audit(actor, AuditAction.CREATE, member, episode)
+    webhooks.episode_event(event="episode.member_added", episode=episode, member_id=member.pk)
     if practitioner is not None:
         notify.send(
             [practitioner],
@@ -222,6 +224,7 @@ def lead_professional_hand_over(
     )
     episode.refresh_from_db()
     _audit(actor, AuditAction.UPDATE, episode, episode, lead_professional=to.pk)
+    webhooks.episode_event(event="episode.lead_changed", episode=episode)
     _tell_team(
         episode,
         subject=f"New lead professional for {episode.reference}",
@@ -609,6 +612,7 @@ def incident_record(
         recorded_by=actor,
     )
     _audit(actor, AuditAction.CREATE, incident, episode, kind=kind)
+    webhooks.episode_event(event="episode.critical_incident", episode=episode, kind=kind)
     # Urgent: every member is told at once, in joinedup and by email.
     _tell_team(
         episode,

@@ -94,6 +94,12 @@ INSTALLED_APPS = [
     "joinedup.insight",
     "joinedup.family",
     "joinedup.demo",
+    "django_tasks",
+    "django_tasks_db",
+    "oauth2_provider",
+    "mozilla_django_oidc",
+    "joinedup.jobs",
+    "joinedup.integrations",
 ]
 
 MIDDLEWARE = [
@@ -199,6 +205,7 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [
     str(ASSETS_DIR / "govuk-frontend" / "dist" / "govuk" / "assets"),
     ("govuk", str(ASSETS_DIR / "govuk-frontend" / "dist" / "govuk")),
+    ("swagger-ui", str(ASSETS_DIR / "swagger-ui-dist")),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -224,6 +231,39 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Machine access: OAuth 2.0 client credentials (django-oauth-toolkit). Tokens are short-lived and
+# stored only as checksums; each client gets only the scopes it was registered with.
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER = {
+    "ACCESS_TOKEN_EXPIRE_SECONDS": int(os.environ.get("JOINEDUP_TOKEN_SECONDS", "600")),
+    "SCOPES": {
+        "records:write": "Load the organisation's own records",
+        "people:read": "Read the persons the organisation works with",
+        "involvements:read": "Read the organisation's involvements",
+        "casework:read": "Read requests, episodes and the chronology",
+        "webhooks:manage": "Manage the organisation's webhook subscriptions",
+    },
+    "SCOPES_BACKEND_CLASS": "joinedup.integrations.clients.ClientScopes",
+    "OAUTH2_VALIDATOR_CLASS": "joinedup.integrations.clients.ClientValidator",
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+}
+# Links in webhook payloads and emails start with this address.
+JOINEDUP_BASE_URL = os.environ.get("JOINEDUP_BASE_URL", "http://127.0.0.1:8000")
+
+# Background work: jobs are rows in the database, run by `joinedup worker` (jobs/worker.py).
+# JOINEDUP_INLINE_JOBS=true runs each job at once in the process that asks for it (tests, tools).
+JOINEDUP_INLINE_JOBS = env_bool("JOINEDUP_INLINE_JOBS")
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
+        if JOINEDUP_INLINE_JOBS
+        else "django_tasks_db.DatabaseBackend",
+        "QUEUES": [],
+    }
+}
+# A worker silent for this long is taken to have died; its job runs again elsewhere.
+JOINEDUP_WORKER_LEASE_SECONDS = float(os.environ.get("JOINEDUP_WORKER_LEASE_SECONDS", "60"))
 
 JOINEDUP = {
     "SERVICE_NAME": os.environ.get("JOINEDUP_SERVICE_NAME", "joinedup"),
