@@ -87,9 +87,14 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "joinedup.partnership",
     "joinedup.people",
+    "joinedup.audit",
     "joinedup.sharing",
+    "joinedup.records",
     "joinedup.outcomes",
-    "joinedup.casework",
+    "joinedup.episodes",
+    "joinedup.frontdoor",
+    "joinedup.assessments",
+    "joinedup.chronology",
     "joinedup.identity",
     "joinedup.insight",
     "joinedup.family",
@@ -246,7 +251,24 @@ OAUTH2_PROVIDER = {
     },
     "SCOPES_BACKEND_CLASS": "joinedup.integrations.clients.ClientScopes",
     "OAUTH2_VALIDATOR_CLASS": "joinedup.integrations.clients.ClientValidator",
-    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
+    # Only client credentials are used; every RFC 9700 (OAuth 2.0 Security BCP) safeguard is on.
+    **{
+        f"COMPLIANT_BCP_RFC9700_{name}": True
+        for name in (
+            "IMPLICIT_GRANT",
+            "PASSWORD_GRANT",
+            "PKCE_METHOD",
+            "ACCESS_TOKEN_TRANSPORT",
+            "AUTHZ_RESPONSE_ISS",
+            "TOKEN_STORAGE",
+            "REFRESH_TOKEN",
+            "REDIRECT_URI_SCHEME",
+            "REDIRECT_URI_MATCHING",
+            "PKCE_REQUIRED",
+        )
+    },
 }
 # Links in webhook payloads and emails start with this address.
 JOINEDUP_BASE_URL = os.environ.get("JOINEDUP_BASE_URL", "http://127.0.0.1:8000")

@@ -7,9 +7,9 @@ from typing import Any
 
 from ninja import Router, Schema, Status
 
+from joinedup.audit import services as audit
+from joinedup.audit.models import Action
 from joinedup.integrations import selectors, webhooks
-from joinedup.sharing import audit
-from joinedup.sharing.models import Action
 from joinedup.web.http import AuthedRequest
 
 router = Router(tags=["agencies' systems"])

@@ -13,11 +13,12 @@ from oauth2_provider.models import AccessToken, Application
 from oauth2_provider.oauth2_validators import OAuth2Validator
 from oauth2_provider.scopes import SettingsScopes
 
+from joinedup.audit import services as audit
+from joinedup.audit.models import Action
 from joinedup.errors import ApplicationError
 from joinedup.integrations.models import ApiClient, Scope
 from joinedup.partnership.models import Organisation, Practitioner, Role
-from joinedup.sharing import audit, policy
-from joinedup.sharing.models import Action
+from joinedup.sharing import policy
 
 
 def is_administrator(user: Any) -> bool:

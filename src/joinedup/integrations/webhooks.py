@@ -21,6 +21,8 @@ from django.urls import reverse
 from django.utils import timezone
 from standardwebhooks.webhooks import Webhook
 
+from joinedup.audit import services as audit
+from joinedup.audit.models import Action
 from joinedup.errors import ApplicationError
 from joinedup.integrations.models import (
     Event,
@@ -31,8 +33,7 @@ from joinedup.integrations.models import (
 from joinedup.partnership import notify
 from joinedup.partnership.models import Practitioner
 from joinedup.people.models import Person
-from joinedup.sharing import audit, policy
-from joinedup.sharing.models import Action
+from joinedup.sharing import policy
 
 MAX_TRIES = 8  # over about four hours with the backoff below
 PAUSE_AFTER = 20  # failed tries in a row, across deliveries

@@ -77,7 +77,7 @@ def retention_due_tell(today: Any = None) -> int:
 
     from joinedup.partnership import notify
     from joinedup.partnership.models import Practitioner, Role
-    from joinedup.sharing import retention
+    from joinedup.records import retention
 
     due = sum(group.due_count for group in retention.due(today, limit=0))
     if not due:
@@ -90,6 +90,6 @@ def retention_due_tell(today: Any = None) -> int:
             officers,
             subject=f"{due} record{'s' if due != 1 else ''} past the retention period",
             body="Review the retention list: erase what is due, or place a legal hold.",
-            link=reverse("sharing:retention"),
+            link=reverse("records:retention"),
         )
     return due
