@@ -52,7 +52,7 @@ def api_client_register(
     require_administrator(actor, "integrations.apiclient", "new")
     name, scopes = _clean(name, scopes)
     if ApiClient.objects.filter(organisation=organisation, name__iexact=name).exists():
-        raise ApplicationError("This organisation already has a client of that name.", "name")
+        raise ApplicationError("This organisation already has a client of that name.", field="name")
     account = Practitioner.objects.create_user(
         email=f"api-client-{secrets.token_hex(8)}@clients.invalid",
         password=None,
