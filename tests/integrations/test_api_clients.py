@@ -17,7 +17,6 @@ from joinedup.errors import NotFound
 from joinedup.frontdoor import services as frontdoor
 from joinedup.integrations import clients
 from joinedup.integrations.models import ApiClient
-from tests import factories
 from tests.integrations.conftest import bearer, token_for
 
 pytestmark = pytest.mark.django_db
