@@ -147,7 +147,18 @@ FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Single sign-on: each organisation's own OpenID Connect provider (integrations/sso.py).
+    "joinedup.integrations.sso.OrganisationBackend",
 ]
+# Roles that need a second factor after a password sign-in (comma-separated; empty: none).
+JOINEDUP_TWO_FACTOR_ROLES = env_list(
+    "JOINEDUP_TWO_FACTOR_ROLES", "data_protection_officer,administrator"
+)
+OIDC_AUTHENTICATION_CALLBACK_URL = "integrations:oidc-callback"
+OIDC_RP_SCOPES = "openid email"
+OIDC_USE_PKCE = True
+OIDC_CREATE_USER = False  # never: a practitioner is matched by verified email, not made
+OIDC_TIMEOUT = 10
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {

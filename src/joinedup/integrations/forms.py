@@ -32,3 +32,11 @@ class SubscriptionForm(GovukFormMixin, forms.Form):
         choices=[(e.value, e.label) for e in Event],
         widget=forms.CheckboxSelectMultiple,
     )
+
+
+class SingleSignOnForm(GovukFormMixin, forms.Form):
+    email = forms.EmailField(label="Work email address", max_length=254)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["email"].widget.attrs.update({"autocomplete": "email", "spellcheck": "false"})

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from joinedup.integrations import views
+from joinedup.integrations import sso, views
 
 app_name = "integrations"
 
@@ -12,6 +12,11 @@ urlpatterns = [
         name="api-client-revoke",
     ),
     path("integrations/webhooks/", views.subscriptions, name="webhooks"),
+    path("sign-in/organisation/", views.single_sign_on, name="sso"),
+    path("sign-in/organisation/start/", sso.OrganisationSignIn.as_view(), name="oidc-start"),
+    path(
+        "sign-in/organisation/callback/", sso.OrganisationCallback.as_view(), name="oidc-callback"
+    ),
     path(
         "integrations/webhooks/<int:pk>/resume/",
         views.subscription_resume,

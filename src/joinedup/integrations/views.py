@@ -7,8 +7,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from joinedup.integrations import clients, webhooks
-from joinedup.integrations.forms import ApiClientForm, SubscriptionForm
+from joinedup.integrations import clients, sso, webhooks
+from joinedup.integrations.forms import ApiClientForm, SingleSignOnForm, SubscriptionForm
 from joinedup.web.forms import call_service
 from joinedup.web.http import AuthedRequest
 from joinedup.web.views import not_found_as_404
@@ -84,3 +84,18 @@ def subscriptions(request: AuthedRequest) -> HttpResponse:
 def subscription_resume(request: AuthedRequest, pk: int) -> HttpResponse:
     webhooks.subscription_resume(actor=request.user, subscription_id=pk)
     return redirect("integrations:webhooks")
+
+
+def single_sign_on(request: AuthedRequest) -> HttpResponse:
+    """Which organisation's identity provider: found from the email address's domain."""
+    form = SingleSignOnForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        provider = sso.provider_for_email(form.cleaned_data["email"])
+        if provider is not None:
+            request.session[sso.PROVIDER_KEY] = provider.pk
+            return redirect("integrations:oidc-start")
+        form.add_application_error(
+            "email",
+            "Your organisation does not sign in to joinedup this way: use your joinedup password",
+        )
+    return render(request, "integrations/sso_start.html", {"form": form})
