@@ -169,3 +169,28 @@ def test_registering_names_the_field_at_fault(register, school):
     with pytest.raises(ApplicationError) as error:
         register(school, ["people:read"])
     assert error.value.field == "name"
+
+
+def test_a_client_manages_its_organisations_webhook_subscriptions(client, register, school):
+    api_client, secret = register(school, ["webhooks:manage"])
+    token = token_for(client, api_client, secret)["access_token"]
+    url = "/api/v1/webhooks/subscriptions"
+    refused = client.post(
+        url,
+        {"url": "http://cases.example/hooks", "events": ["episode.opened"]},
+        content_type="application/json",
+        **bearer(token),
+    )
+    assert refused.status_code == 422 and refused.json()["field"] == "url"
+    made = client.post(
+        url,
+        {"url": "https://cases.example/hooks", "events": ["episode.opened"]},
+        content_type="application/json",
+        **bearer(token),
+    )
+    assert made.status_code == 201 and made.json()["secret"].startswith("whsec_")
+    listed = client.get(url, **bearer(token)).json()
+    assert [s["url"] for s in listed] == ["https://cases.example/hooks"]
+    deliveries = client.get(f"{url}/{listed[0]['id']}/deliveries", **bearer(token))
+    assert deliveries.status_code == 200 and deliveries.json() == []
+    assert client.delete(f"{url}/{listed[0]['id']}", **bearer(token)).status_code == 204
