@@ -222,6 +222,8 @@ STATICFILES_DIRS = [
     str(ASSETS_DIR / "govuk-frontend" / "dist" / "govuk" / "assets"),
     ("govuk", str(ASSETS_DIR / "govuk-frontend" / "dist" / "govuk")),
     ("swagger-ui", str(ASSETS_DIR / "swagger-ui-dist")),
+    # Long lists of people become a type-ahead (GOV.UK's accessible autocomplete).
+    ("autocomplete", str(ASSETS_DIR / "accessible-autocomplete" / "dist")),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -81,7 +81,7 @@ def _lead_change(
     webhooks.episode_event(event="episode.lead_changed", episode=episode)
     _tell_team(
         episode,
-        subject=f"New lead professional for {episode.reference}",
+        subject=f"Lead professional changed for {episode.reference}",
         body=f"{to.get_full_name()} is now the lead professional.",
     )
     return handover
