@@ -289,7 +289,7 @@ JOINEDUP_BASE_URL = os.environ.get("JOINEDUP_BASE_URL", "http://127.0.0.1:8000")
 # Background work: jobs are rows in the database, run by `joinedup worker` (jobs/worker.py).
 # JOINEDUP_INLINE_JOBS=true runs each job at once in the process that asks for it (tests, tools).
 JOINEDUP_INLINE_JOBS = env_bool("JOINEDUP_INLINE_JOBS")
-TASKS = {
+TASKS: dict[str, dict[str, Any]] = {
     "default": {
         "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
         if JOINEDUP_INLINE_JOBS

@@ -33,8 +33,11 @@ def provider_for_email(email: str) -> IdentityProvider | None:
 
 
 def _provider(request: HttpRequest) -> IdentityProvider | None:
+    chosen = request.session.get(PROVIDER_KEY)
+    if not isinstance(chosen, int):
+        return None
     return (
-        IdentityProvider.objects.filter(pk=request.session.get(PROVIDER_KEY), enabled=True)
+        IdentityProvider.objects.filter(pk=chosen, enabled=True)
         .select_related("organisation")
         .first()
     )

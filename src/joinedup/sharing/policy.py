@@ -855,7 +855,7 @@ def organisations_told_of_episode(episode: Episode) -> set[int]:
 def organisations_told_of_request(request: RequestForSupport) -> set[int]:
     """The asker's organisation and, once it is sent to one, the lead professional's."""
     found = {request.raised_by.organisation_id}
-    if request.assigned_to_id is not None:
+    if request.assigned_to is not None:
         found.add(request.assigned_to.organisation_id)
     return {org for org in found if org is not None}
 
