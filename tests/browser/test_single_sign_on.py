@@ -111,6 +111,7 @@ def test_a_teacher_signs_in_through_the_school_provider_and_signs_out(page, iden
     page.set_default_timeout(60_000)  # two servers and a browser on a shared machine
     page.set_default_navigation_timeout(60_000)
     page.goto("/")
+    page.get_by_role("heading", name="Sign in to joinedup").wait_for()
     page.get_by_role("link", name="Sign in with your organisation's account").click()
     page.get_by_role("heading", name="Sign in with your organisation's account").wait_for()
     assert_accessible(page)

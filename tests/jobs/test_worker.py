@@ -121,7 +121,7 @@ def _task(database: Database) -> tuple[str, list[str]]:
 
 def test_a_worker_killed_mid_import_leaves_it_to_another_with_no_duplicate_rows(database):
     env = _env(database)
-    _run(["migrate", "--noinput"], env)
+    _run(["migrate", "--noinput"], env, timeout=1200)
     ids = json.loads(_run(["shell", "-c", SEED], env).strip().splitlines()[-1])
 
     first = subprocess.Popen(
