@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "joinedup.identity",
     "joinedup.insight",
     "joinedup.family",
+    "joinedup.directory",
     "joinedup.demo",
     "django_tasks",
     "django_tasks_db",
@@ -283,7 +284,7 @@ OAUTH2_PROVIDER = {
         )
     },
 }
-# Links in webhook payloads and emails start with this address.
+# Links in webhook payloads start with this address (JOINEDUP["BASE_URL"] below, or local).
 JOINEDUP_BASE_URL = os.environ.get("JOINEDUP_BASE_URL", "http://127.0.0.1:8000")
 
 # Background work: jobs are rows in the database, run by `joinedup worker` (jobs/worker.py).
@@ -304,4 +305,6 @@ JOINEDUP = {
     "SERVICE_NAME": os.environ.get("JOINEDUP_SERVICE_NAME", "joinedup"),
     "PARTNERSHIP_NAME": os.environ.get("JOINEDUP_PARTNERSHIP", "Demo Shire partnership"),
     "PAGE_SIZE": 25,
+    # The address emailed links start with (referrals to organisations without an account).
+    "BASE_URL": os.environ.get("JOINEDUP_BASE_URL", ""),
 }
