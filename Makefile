@@ -33,6 +33,8 @@ run: install
 	$(BIN)/joinedup demo --if-empty
 	@$(BIN)/joinedup demo-sign-ins
 	@$(BIN)/joinedup demo-family-sign-ins
+	@# A background worker beside the web server, stopped with it.
+	$(BIN)/joinedup worker & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
 	$(BIN)/joinedup runserver 127.0.0.1:$(PORT)
 
 test: install browser

@@ -11,13 +11,22 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import django_auth
 
+from joinedup.api.docs import SwaggerFromPackage
 from joinedup.errors import ApplicationError, NotFound
+from joinedup.integrations.auth import ClientToken, ScopeRefused
 
 api = NinjaAPI(
     title="joinedup API",
     version="1",
-    description="Requests, people and casework of a children's and families' partnership.",
-    auth=django_auth,
+    description=(
+        "Requests, people and casework of a children's and families' partnership. "
+        "Sign in with a browser session (send the CSRF token with writes), or, for an "
+        "organisation's system, with a bearer token from POST /o/token/ (OAuth 2.0 client "
+        "credentials); each route open to API clients names the scope it needs."
+    ),
+    # Security: a bearer token first (a bad one is 401 at once), else the browser session.
+    auth=[ClientToken(), django_auth],
+    docs=SwaggerFromPackage(),
     urls_namespace="api-v1",
 )
 
@@ -48,6 +57,13 @@ def invalid_body(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     )
 
 
+@api.exception_handler(ScopeRefused)
+def scope_refused(request: HttpRequest, exc: ScopeRefused) -> HttpResponse:
+    return api.create_response(
+        request, {"message": str(exc), "field": "scope", "scope": exc.scope}, status=403
+    )
+
+
 @api.exception_handler(AuthenticationError)
 def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     return api.create_response(
@@ -62,6 +78,7 @@ from joinedup.family.api import router as family_router  # noqa: E402
 from joinedup.frontdoor.api import router as frontdoor_router  # noqa: E402
 from joinedup.identity.api import router as identity_router  # noqa: E402
 from joinedup.insight.api import router as insight_router  # noqa: E402
+from joinedup.integrations.api import router as integrations_router  # noqa: E402
 from joinedup.partnership.api import router as partnership_router  # noqa: E402
 from joinedup.people.api import router as people_router  # noqa: E402
 from joinedup.records.api import router as subject_access_router  # noqa: E402
@@ -77,4 +94,5 @@ api.add_router("", insight_router)
 api.add_router("", sharing_router)
 api.add_router("", subject_access_router)
 api.add_router("", family_router)
+api.add_router("", integrations_router)
 api.add_router("", directory_router)

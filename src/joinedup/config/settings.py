@@ -100,6 +100,12 @@ INSTALLED_APPS = [
     "joinedup.family",
     "joinedup.directory",
     "joinedup.demo",
+    "django_tasks",
+    "django_tasks_db",
+    "oauth2_provider",
+    "mozilla_django_oidc",
+    "joinedup.jobs",
+    "joinedup.integrations",
 ]
 
 MIDDLEWARE = [
@@ -142,7 +148,18 @@ FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Single sign-on: each organisation's own OpenID Connect provider (integrations/sso.py).
+    "joinedup.integrations.sso.OrganisationBackend",
 ]
+# Roles that need a second factor after a password sign-in (comma-separated; empty: none).
+JOINEDUP_TWO_FACTOR_ROLES = env_list(
+    "JOINEDUP_TWO_FACTOR_ROLES", "data_protection_officer,administrator"
+)
+OIDC_AUTHENTICATION_CALLBACK_URL = "integrations:oidc-callback"
+OIDC_RP_SCOPES = "openid email"
+OIDC_USE_PKCE = True
+OIDC_CREATE_USER = False  # never: a practitioner is matched by verified email, not made
+OIDC_TIMEOUT = 10
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -205,6 +222,7 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [
     str(ASSETS_DIR / "govuk-frontend" / "dist" / "govuk" / "assets"),
     ("govuk", str(ASSETS_DIR / "govuk-frontend" / "dist" / "govuk")),
+    ("swagger-ui", str(ASSETS_DIR / "swagger-ui-dist")),
     # Long lists of people become a type-ahead (GOV.UK's accessible autocomplete).
     ("autocomplete", str(ASSETS_DIR / "accessible-autocomplete" / "dist")),
 ]
@@ -232,6 +250,56 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Machine access: OAuth 2.0 client credentials (django-oauth-toolkit). Tokens are short-lived and
+# stored only as checksums; each client gets only the scopes it was registered with.
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER = {
+    "ACCESS_TOKEN_EXPIRE_SECONDS": int(os.environ.get("JOINEDUP_TOKEN_SECONDS", "600")),
+    "SCOPES": {
+        "records:write": "Load the organisation's own records",
+        "people:read": "Read the persons the organisation works with",
+        "involvements:read": "Read the organisation's involvements",
+        "casework:read": "Read requests, episodes and the chronology",
+        "webhooks:manage": "Manage the organisation's webhook subscriptions",
+    },
+    "SCOPES_BACKEND_CLASS": "joinedup.integrations.clients.ClientScopes",
+    "OAUTH2_VALIDATOR_CLASS": "joinedup.integrations.clients.ClientValidator",
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
+    # Only client credentials are used; every RFC 9700 (OAuth 2.0 Security BCP) safeguard is on.
+    **{
+        f"COMPLIANT_BCP_RFC9700_{name}": True
+        for name in (
+            "IMPLICIT_GRANT",
+            "PASSWORD_GRANT",
+            "PKCE_METHOD",
+            "ACCESS_TOKEN_TRANSPORT",
+            "AUTHZ_RESPONSE_ISS",
+            "TOKEN_STORAGE",
+            "REFRESH_TOKEN",
+            "REDIRECT_URI_SCHEME",
+            "REDIRECT_URI_MATCHING",
+            "PKCE_REQUIRED",
+        )
+    },
+}
+# Links in webhook payloads start with this address (JOINEDUP["BASE_URL"] below, or local).
+JOINEDUP_BASE_URL = os.environ.get("JOINEDUP_BASE_URL", "http://127.0.0.1:8000")
+
+# Background work: jobs are rows in the database, run by `joinedup worker` (jobs/worker.py).
+# JOINEDUP_INLINE_JOBS=true runs each job at once in the process that asks for it (tests, tools).
+JOINEDUP_INLINE_JOBS = env_bool("JOINEDUP_INLINE_JOBS")
+TASKS: dict[str, dict[str, Any]] = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
+        if JOINEDUP_INLINE_JOBS
+        else "django_tasks_db.DatabaseBackend",
+        "QUEUES": [],
+    }
+}
+# A worker silent for this long is taken to have died; its job runs again elsewhere.
+JOINEDUP_WORKER_LEASE_SECONDS = float(os.environ.get("JOINEDUP_WORKER_LEASE_SECONDS", "60"))
 
 JOINEDUP = {
     "SERVICE_NAME": os.environ.get("JOINEDUP_SERVICE_NAME", "joinedup"),

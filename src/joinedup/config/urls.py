@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from oauth2_provider import views as oauth2_views
 
 from joinedup.api.api import api
 
@@ -9,6 +10,10 @@ admin.site.site_title = "joinedup administration"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    # OAuth 2.0 for agencies' systems: tokens by client credentials, and their revocation only.
+    path("o/token/", oauth2_views.TokenView.as_view(), name="oauth2-token"),
+    path("o/revoke_token/", oauth2_views.RevokeTokenView.as_view(), name="oauth2-revoke"),
+    path("", include("joinedup.integrations.urls")),
     path("", include("joinedup.frontdoor.urls")),
     path("", include("joinedup.episodes.urls")),
     path("", include("joinedup.chronology.urls")),

@@ -8,7 +8,6 @@ from joinedup.errors import ApplicationError
 from joinedup.identity import conf, linking, review
 from joinedup.identity.models import LinkageRun
 from joinedup.sharing import policy
-from joinedup.web.jobs import run_in_background
 
 
 def may_run(user: Any) -> bool:
@@ -37,7 +36,9 @@ def run_start_for(
     if not may_run(user):
         raise policy.refuse(user, object_type="identity.linkagerun", object_id="new")
     run = linking.run_start(actor=user, trigger=trigger, thresholds=_thresholds(automatic, review))
-    run_in_background(linking.linkage_job_run, run_id=run.pk)
+    from joinedup.jobs import tasks
+
+    tasks.linkage_run.enqueue(run_id=run.pk)
     run.refresh_from_db()
     return run
 

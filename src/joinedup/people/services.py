@@ -13,6 +13,7 @@ from django.utils import timezone
 from joinedup.audit import services as audit
 from joinedup.audit.models import Action
 from joinedup.errors import ApplicationError
+from joinedup.integrations import webhooks
 from joinedup.partnership.models import Organisation, Practitioner
 from joinedup.people import identifiers
 from joinedup.people.models import (
@@ -167,6 +168,7 @@ def involvement_start(
     _full_clean(involvement)
     involvement.save()
     audit.record(actor=actor, action=Action.CREATE, obj=involvement, persons=[person])
+    webhooks.involvement_event(event="involvement.started", involvement=involvement)
     return involvement
 
 
@@ -187,4 +189,5 @@ def involvement_end(
     audit.record(
         actor=actor, action=Action.UPDATE, obj=involvement, persons=[involvement.person_id]
     )
+    webhooks.involvement_event(event="involvement.ended", involvement=involvement)
     return involvement

@@ -3,7 +3,9 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Callable
+from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -46,7 +48,17 @@ class SecondFactorMiddleware:
             and user.is_authenticated
             and not request.path.startswith(self.EXEMPT_PREFIXES)
             and not user.is_verified()
-            and user.requires_two_factor
+            and (user.requires_two_factor or self._password_for_officer(request, user))
         ):
             return redirect(reverse("web:two-factor") + f"?next={request.path}")
         return self.get_response(request)
+
+    @staticmethod
+    def _password_for_officer(request: HttpRequest, user: Any) -> bool:
+        """By default data protection officers and administrators who signed in with a password
+        need a second factor too (JOINEDUP_TWO_FACTOR_ROLES); their provider's sign-in has its own.
+        """
+        if request.session.get("joinedup_sign_in") != "password":
+            return False
+        roles = getattr(settings, "JOINEDUP_TWO_FACTOR_ROLES", ())
+        return any(user.has_role(code) for code in roles)

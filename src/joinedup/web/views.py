@@ -43,6 +43,12 @@ class SignInView(auth_views.LoginView):
     form_class = SignInForm
     redirect_authenticated_user = True
 
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        # A password sign-in: officers' and administrators' accounts then need a second factor.
+        self.request.session["joinedup_sign_in"] = "password"
+        return response
+
 
 class SignOutView(auth_views.LogoutView):
     pass
