@@ -649,7 +649,8 @@ def test_every_url_is_a_submitted_form_or_has_no_form():
     assert unclassified == set()
 
 
-# Pages with no form that writes: lists, records, exports, searches (GET forms), the sign-out.
+# Pages with no form that writes: lists, records, exports, searches (GET forms), the sign-out;
+# and the protocol endpoints of OAuth 2.0 and OpenID Connect (tested in tests/integrations).
 NO_FORM = {
     "assessments:assessment",
     "assessments:assessments",
@@ -669,6 +670,10 @@ NO_FORM = {
     "episodes:my-work",
     "episodes:plan-versions",
     "family:accounts",
+    "integrations:oidc-callback",
+    "integrations:oidc-start",
+    "oauth2-revoke",
+    "oauth2-token",
     "family:consent",
     "family:home",
     "family:meetings",
@@ -728,6 +733,16 @@ SUBMITTED_ELSEWHERE = {
     "test_a_service_is_kept_by_its_own_organisation",
     "directory:link": "tests/directory/test_link.py::"
     "test_accept_then_started_then_completed_each_by_a_new_link",
+    "integrations:api-clients": "tests/integrations/test_pages.py::"
+    "test_an_administrator_registers_a_client_and_revokes_it",
+    "integrations:api-client-revoke": "tests/integrations/test_pages.py::"
+    "test_an_administrator_registers_a_client_and_revokes_it",
+    "integrations:sso": "tests/integrations/test_pages.py::"
+    "test_single_sign_on_starts_at_the_organisations_provider",
+    "integrations:webhooks": "tests/integrations/test_pages.py::"
+    "test_a_data_lead_subscribes_an_endpoint",
+    "integrations:webhook-resume": "tests/integrations/test_pages.py::"
+    "test_a_paused_subscription_is_resumed_from_its_page",
     "family:activate": "tests/family/test_accounts.py::"
     "test_invitation_activation_and_sign_in_land_on_the_family_home",
     "family:invite": "tests/family/test_accounts.py::"

@@ -131,3 +131,28 @@ def test_the_api_docs_are_served_from_the_package_and_name_both_ways_in(client):
     schemes = client.get("/api/v1/openapi.json").json()["components"]["securitySchemes"]
     kinds = {(s["type"], s.get("scheme") or s.get("in")) for s in schemes.values()}
     assert kinds == {("http", "bearer"), ("apiKey", "cookie")}
+
+
+def test_a_paused_subscription_is_resumed_from_its_page(client, school, outsider):
+    from django.utils import timezone
+
+    from tests.formfill import forms_in
+
+    lead = factories.practitioner(school, roles=("agency_data_lead",))
+    client.force_login(lead)
+    page = client.get(reverse("integrations:webhooks")).content.decode()
+    client.post(
+        reverse("integrations:webhooks"),
+        {**csrf_form(page), "url": "https://cases.example/hooks", "events": ["episode.opened"]},
+    )
+    subscription = WebhookSubscription.objects.get()
+    WebhookSubscription.objects.update(paused_at=timezone.now(), failures_in_a_row=20)
+    resume = reverse("integrations:webhook-resume", args=[subscription.pk])
+    client.force_login(outsider)
+    assert client.post(resume).status_code == 404
+    client.force_login(lead)
+    page = client.get(reverse("integrations:webhooks")).content.decode()
+    [form] = [f for f in forms_in(page) if f.action == resume]
+    assert client.post(resume, form.data()).status_code == 302
+    subscription.refresh_from_db()
+    assert subscription.paused_at is None
