@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "joinedup.sharing",
     "joinedup.outcomes",
     "joinedup.casework",
+    "joinedup.protection",
     "joinedup.identity",
     "joinedup.insight",
     "joinedup.family",
