@@ -10,6 +10,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("", include("joinedup.casework.urls")),
+    path("", include("joinedup.protection.urls")),
     path("", include("joinedup.identity.urls")),
     path("", include("joinedup.sharing.urls")),
     path("", include("joinedup.insight.urls")),

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from joinedup.casework.models import Action, Episode
 from joinedup.partnership.models import Practitioner
-from joinedup.protection import deadlines
+from joinedup.protection import census, deadlines
 from joinedup.protection.models import (
     REQUIRED_AGENCIES,
     REQUIRED_MEMBERSHIP_LABELS,
@@ -268,3 +268,27 @@ def withheld_under_duty(*, user: Any) -> list[SharingDecision]:
         purpose="data protection",
     )
     return decisions
+
+
+# --- The Children in Need census -------------------------------------------------------------
+
+
+def census_check(*, user: Any, year: Any, la_code: str) -> census.CheckedReturn:
+    """Build the year's return and run the DfE rules over it; audited as an export."""
+    policy.require_census_maker(user)
+    reporting = census.reporting_year(year)
+    xml, cases = census.build_xml(reporting, la_code.strip())
+    failures = census.validate(reporting, xml)
+    audit.record(
+        actor=user,
+        action=AuditAction.EXPORT,
+        object_type="protection.census",
+        object_id=str(reporting.ends),
+        persons=sorted({c.child_id for c in cases}),
+        purpose="census",
+        lawful_basis=policy.BASIS_CENSUS,
+        detail={"errors": len([f for f in failures if f.kind == "error"])},
+    )
+    return census.CheckedReturn(
+        reporting, xml, failures, children=len({c.child_id for c in cases})
+    )

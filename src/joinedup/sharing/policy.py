@@ -863,3 +863,22 @@ def require_child_protection_team(user: Any, team_id: Any) -> ChildProtectionTea
         "protection.childprotectionteam",
         "partnership configuration",
     )
+
+
+# The Children in Need census is a statutory return (Children Act 1989 s83): the partnership's
+# managers and the council's data leads make it.
+BASIS_CENSUS = Basis(LawfulBasis.LEGAL_OBLIGATION, source="Children in Need census (CA 1989 s83)")
+
+
+def may_make_census_return(user: Any) -> bool:
+    if not is_practitioner(user):
+        return False
+    if user.has_role(Role.Code.PARTNERSHIP_MANAGER):
+        return True
+    return user.has_role(Role.Code.AGENCY_DATA_LEAD) and user.organisation.sector == Sector.STATUTORY
+
+
+def require_census_maker(user: Any) -> None:
+    """Security: anyone else is refused (audited) as 404."""
+    if not may_make_census_return(user):
+        raise refuse(user, object_type="protection.census", object_id="", purpose="census")
