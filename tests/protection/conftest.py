@@ -6,6 +6,7 @@ import pytest
 
 from joinedup.casework import services as casework
 from joinedup.casework import team
+from joinedup.family import services as family_services
 from joinedup.partnership.models import Role
 from joinedup.protection import services
 from tests import factories
@@ -61,9 +62,16 @@ def dpo(council):
 
 
 @pytest.fixture
-def stepped_up(teacher, child, social_worker):
+def mother(school):
+    mum = factories.person("Jodie", "Jones", dob=date(1990, 5, 1), kind="adult")
+    factories.involvement(school, mum, service="Parent")
+    return mum
+
+
+@pytest.fixture
+def stepped_up(teacher, child, mother, social_worker):
     """An episode the school led, stepped up to the social worker, the teacher still in the team."""
-    episode = casework.episode_open_practitioner_led(actor=teacher, persons=[child])
+    episode = casework.episode_open_practitioner_led(actor=teacher, persons=[child, mother])
     team.episode_step_up(
         actor=teacher, episode=episode, to=social_worker, reason="Bruising seen at school."
     )
@@ -118,3 +126,17 @@ def through_icpc(actor, case, *, strategy_on=date(2025, 11, 5), icpc_on=date(202
         child_views="Maya wants to stay at home.",
         reports={"education": "Attendance 85%.", "police": "Two call-outs."},
     )
+
+
+@pytest.fixture
+def mother_user(stepped_up, mother, social_worker):
+    """The mother's own family account, as she would activate it."""
+    invitation = family_services.family_account_invite(
+        actor=social_worker, episode=stepped_up, person=mother, email="jodie@example.net"
+    )
+    token = invitation.link.rstrip("/").rsplit("/", 1)[-1]
+    password = "a-long-family-password-2026"
+    account = family_services.family_account_activate(
+        token=token, password=password, password_again=password
+    )
+    return account.user

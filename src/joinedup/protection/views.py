@@ -108,6 +108,7 @@ def case_open(request: AuthedRequest, episode_pk: int) -> HttpResponse:
         "Open the record",
         caption=f"Episode {view.episode.reference}",
         back=("casework:episode", view.episode.pk),
+        cases=selectors.cases_for_episode(user=request.user, episode=view.episode),
     )
 
 
@@ -127,6 +128,7 @@ def _page(
     caption: str = "",
     back: tuple[str, int] | None = None,
     intro: str = "",
+    cases: list[Any] | None = None,
 ) -> HttpResponse:
     return render(
         request,
@@ -138,6 +140,7 @@ def _page(
             "caption": caption,
             "back": back,
             "intro": intro,
+            "cases": cases or [],
         },
     )
 
