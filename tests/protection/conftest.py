@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
-from joinedup.casework import services as casework
-from joinedup.casework import team
+from joinedup.episodes import services as casework
+from joinedup.episodes import services as team
 from joinedup.family import services as family_services
 from joinedup.partnership.models import Role
 from joinedup.protection import services

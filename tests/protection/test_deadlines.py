@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from joinedup.casework.timescales import WorkingCalendar
+from joinedup.core.timescales import WorkingCalendar
 from joinedup.protection import deadlines
 
 ENGLAND = WorkingCalendar()

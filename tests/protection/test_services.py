@@ -6,7 +6,8 @@ from datetime import date
 
 import pytest
 
-from joinedup.casework.models import EpisodeStatus, TeamMember
+from joinedup.audit.models import AccessEvent
+from joinedup.episodes.models import EpisodeStatus, TeamMember
 from joinedup.errors import ApplicationError, NotFound
 from joinedup.protection import selectors, services
 from joinedup.protection.models import (
@@ -16,7 +17,6 @@ from joinedup.protection.models import (
     FgdmMeeting,
     ProtectionCase,
 )
-from joinedup.sharing.models import AccessEvent
 from tests.protection.conftest import ATTENDEES, through_icpc
 
 
@@ -35,9 +35,7 @@ def test_four_memberships_named_when_missing(manager, social_worker, officer, nu
         "a person from education",
         "a registered health professional nominated by the integrated care board",
     ]
-    services.cp_team_member_add(
-        actor=manager, team=team, practitioner=teacher, agency="education"
-    )
+    services.cp_team_member_add(actor=manager, team=team, practitioner=teacher, agency="education")
     member = view.team.members.get(practitioner=nurse)
     services.cp_team_member_remove(actor=manager, member=member)
     services.cp_team_member_add(
@@ -65,7 +63,7 @@ def test_social_work_member_must_be_a_social_worker(manager, teacher):
 
 
 def test_record_opens_only_after_step_up(teacher, child, social_worker):
-    from joinedup.casework import services as casework
+    from joinedup.episodes import services as casework
 
     episode = casework.episode_open_practitioner_led(actor=teacher, persons=[child])
     with pytest.raises(ApplicationError) as error:
@@ -154,9 +152,7 @@ def test_the_path_to_a_plan_with_a_review_and_back_to_family_help(case, social_w
 
 def test_lead_practitioner_handover_is_recorded(case, social_worker, second_social_worker, teacher):
     with pytest.raises(ApplicationError) as error:
-        services.lead_practitioner_hand_over(
-            actor=social_worker, case=case, to=teacher, reason="x"
-        )
+        services.lead_practitioner_hand_over(actor=social_worker, case=case, to=teacher, reason="x")
     assert error.value.field == "to"
     services.lead_practitioner_hand_over(
         actor=social_worker, case=case, to=second_social_worker, reason="Caseload"
@@ -271,9 +267,7 @@ def test_fgdm_warnings(case, social_worker):
     )
     services.proceedings_record(actor=social_worker, case=case, applied_on=date(2026, 3, 2))
     case.refresh_from_db()
-    assert "no family group decision-making meeting was offered" in selectors.fgdm_warnings(
-        case
-    )[0]
+    assert "no family group decision-making meeting was offered" in selectors.fgdm_warnings(case)[0]
     offer = services.fgdm_offer_record(
         actor=social_worker,
         case=case,
@@ -312,15 +306,23 @@ def test_fgdm_warnings(case, social_worker):
 
 def test_accepted_offer_with_best_interests_exemption_has_no_warning(case, social_worker):
     dad = services.network_member_add(
-        actor=social_worker, case=case, name="Dean", relationship="Father",
+        actor=social_worker,
+        case=case,
+        name="Dean",
+        relationship="Father",
         parental_responsibility=True,
     )
     offer = services.fgdm_offer_record(
-        actor=social_worker, case=case, offered_on=date(2026, 2, 2), to=[dad],
+        actor=social_worker,
+        case=case,
+        offered_on=date(2026, 2, 2),
+        to=[dad],
         in_letter_before_proceedings=True,
     )
     services.fgdm_response_record(
-        actor=social_worker, response=offer.responses.get(), answer="accepted",
+        actor=social_worker,
+        response=offer.responses.get(),
+        answer="accepted",
         answered_on=date(2026, 2, 3),
     )
     with pytest.raises(ApplicationError) as error:
@@ -329,7 +331,9 @@ def test_accepted_offer_with_best_interests_exemption_has_no_warning(case, socia
         )
     assert error.value.field == "reasons"
     services.fgdm_exemption_record(
-        actor=social_worker, case=case, reasons="Domestic abuse risk to mother.",
+        actor=social_worker,
+        case=case,
+        reasons="Domestic abuse risk to mother.",
         decided_on=date(2026, 2, 5),
     )
     services.proceedings_record(actor=social_worker, case=case, applied_on=date(2026, 3, 2))
@@ -341,8 +345,12 @@ def test_proceedings_before_a_recorded_meeting_are_refused(case, social_worker):
         actor=social_worker, case=case, name="Jodie", relationship="Mother"
     )
     services.fgdm_meeting_record(
-        actor=social_worker, case=case, held_on=date(2026, 2, 20), attended=[mum],
-        child_participation="not", family_plan="Plan",
+        actor=social_worker,
+        case=case,
+        held_on=date(2026, 2, 20),
+        attended=[mum],
+        child_participation="not",
+        family_plan="Plan",
     )
     with pytest.raises(ApplicationError) as error:
         services.proceedings_record(actor=social_worker, case=case, applied_on=date(2026, 2, 10))
@@ -352,8 +360,12 @@ def test_proceedings_before_a_recorded_meeting_are_refused(case, social_worker):
 def test_outsider_cannot_touch_the_record(case, outsider):
     with pytest.raises(NotFound):
         services.strategy_record(
-            actor=outsider, case=case, held_on=date(2025, 11, 5), attendees=ATTENDEES,
-            decision="s47", reasons="x",
+            actor=outsider,
+            case=case,
+            held_on=date(2025, 11, 5),
+            attendees=ATTENDEES,
+            decision="s47",
+            reasons="x",
         )
     with pytest.raises(NotFound):
         selectors.case_get(user=outsider, case_id=case.pk)

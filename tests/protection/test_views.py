@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from joinedup.audit.models import AccessEvent
 from joinedup.protection import services
 from joinedup.protection.models import (
     CaseStatus,
@@ -18,8 +19,6 @@ from joinedup.protection.models import (
     FgdmMeeting,
     ProtectionCase,
 )
-from joinedup.sharing.models import AccessEvent
-from tests.protection.conftest import through_icpc
 
 HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)"')
 
@@ -44,7 +43,7 @@ def day(prefix: str, value: date) -> dict:
 
 def test_the_path_through_the_pages(stepped_up, child, social_worker, teacher):
     client = client_for(social_worker)
-    episode_page = client.get(reverse("casework:episode", args=[stepped_up.pk])).content.decode()
+    episode_page = client.get(reverse("episodes:episode", args=[stepped_up.pk])).content.decode()
     assert reverse("protection:case-open", args=[stepped_up.pk]) in episode_page
     response = submit(
         client,
@@ -60,7 +59,9 @@ def test_the_path_through_the_pages(stepped_up, child, social_worker, teacher):
         },
     )
     case = ProtectionCase.objects.get()
-    assert response.status_code == 302 and response.url == reverse("protection:case", args=[case.pk])
+    assert response.status_code == 302 and response.url == reverse(
+        "protection:case", args=[case.pk]
+    )
     url = lambda name, *args: reverse(f"protection:{name}", args=[case.pk, *args])  # noqa: E731
     steps = [
         (
@@ -104,9 +105,18 @@ def test_the_path_through_the_pages(stepped_up, child, social_worker, teacher):
     assert case.status == CaseStatus.PLAN
     owner = case.episode.members.get(practitioner=teacher)
     more = [
-        (url("action-add"), {"text": "Check in daily", "owner": owner.pk, **day("due_on", date.today())}),
-        (url("core-group"), {**day("held_on", date(2025, 12, 3)), "attended": "Social work, school"}),
-        (url("network-add"), {"name": "Jodie", "relationship": "Mother", "parental_responsibility": "on"}),
+        (
+            url("action-add"),
+            {"text": "Check in daily", "owner": owner.pk, **day("due_on", date.today())},
+        ),
+        (
+            url("core-group"),
+            {**day("held_on", date(2025, 12, 3)), "attended": "Social work, school"},
+        ),
+        (
+            url("network-add"),
+            {"name": "Jodie", "relationship": "Mother", "parental_responsibility": "on"},
+        ),
         (
             url("conference", "review"),
             {
@@ -142,18 +152,30 @@ def test_fgdm_pages(case, social_worker):
     url = lambda name, *args: reverse(f"protection:{name}", args=[case.pk, *args])  # noqa: E731
     submit(client, url("network-add"), {"name": "Jodie", "relationship": "Mother"})
     mum = case.network.get()
-    assert submit(
-        client,
-        url("fgdm-offer"),
-        {**day("offered_on", date(2026, 2, 2)), "to": [mum.pk], "in_letter_before_proceedings": "on"},
-    ).status_code == 302
+    assert (
+        submit(
+            client,
+            url("fgdm-offer"),
+            {
+                **day("offered_on", date(2026, 2, 2)),
+                "to": [mum.pk],
+                "in_letter_before_proceedings": "on",
+            },
+        ).status_code
+        == 302
+    )
     response = case.fgdm_offers.get().responses.get()
-    assert submit(
-        client,
-        url("fgdm-response", response.pk),
-        {"answer": "accepted", **day("answered_on", date(2026, 2, 3))},
-    ).status_code == 302
-    assert submit(client, url("proceedings"), day("applied_on", date(2026, 3, 2))).status_code == 302
+    assert (
+        submit(
+            client,
+            url("fgdm-response", response.pk),
+            {"answer": "accepted", **day("answered_on", date(2026, 2, 3))},
+        ).status_code
+        == 302
+    )
+    assert (
+        submit(client, url("proceedings"), day("applied_on", date(2026, 3, 2))).status_code == 302
+    )
     page = client.get(url("case")).content.decode()
     assert "accepted but no meeting was held" in page
     # A meeting after the application is refused, naming the date, and nothing is written.
@@ -170,35 +192,49 @@ def test_fgdm_pages(case, social_worker):
     html = bad.content.decode()
     assert bad.status_code == 200 and "govuk-error-summary" in html
     assert 'href="#id_held_on_0"' in html and not FgdmMeeting.objects.exists()
-    assert submit(
-        client,
-        url("fgdm-meeting"),
-        {
-            **day("held_on", date(2026, 2, 20)),
-            "attended": [mum.pk],
-            "child_participation": "views",
-            "family_plan": "Gran helps.",
-        },
-    ).status_code == 302
+    assert (
+        submit(
+            client,
+            url("fgdm-meeting"),
+            {
+                **day("held_on", date(2026, 2, 20)),
+                "attended": [mum.pk],
+                "child_participation": "views",
+                "family_plan": "Gran helps.",
+            },
+        ).status_code
+        == 302
+    )
     assert "accepted but no meeting" not in client.get(url("case")).content.decode()
-    assert submit(
-        client,
-        url("fgdm-exemption"),
-        {"reasons": "Risk to the mother.", **day("decided_on", date(2026, 2, 21))},
-    ).status_code == 302
+    assert (
+        submit(
+            client,
+            url("fgdm-exemption"),
+            {"reasons": "Risk to the mother.", **day("decided_on", date(2026, 2, 21))},
+        ).status_code
+        == 302
+    )
 
 
 def test_icpc_before_strategy_shows_the_error_summary(case, social_worker):
     services.strategy_record(
-        actor=social_worker, case=case, held_on=date(2025, 11, 10),
-        attendees=[("Dan", "social_work")], decision="s47", reasons="Bruising",
+        actor=social_worker,
+        case=case,
+        held_on=date(2025, 11, 10),
+        attendees=[("Dan", "social_work")],
+        decision="s47",
+        reasons="Bruising",
     )
     client = client_for(social_worker)
     response = submit(
         client,
         reverse("protection:conference", args=[case.pk, "initial"]),
-        {**day("held_on", date(2025, 11, 7)), "decision": "plan", "category": "PHY",
-         "attended_social_work": "Dan"},
+        {
+            **day("held_on", date(2025, 11, 7)),
+            "decision": "plan",
+            "category": "PHY",
+            "attended_social_work": "Dan",
+        },
     )
     html = response.content.decode()
     assert response.status_code == 200
@@ -257,8 +293,13 @@ def test_dpo_sees_decisions_not_to_disclose(case, social_worker, dpo, teacher, o
     from joinedup.sharing import services as sharing
 
     sharing.sharing_decision_record(
-        actor=social_worker, person=case.child, choice="not_share", what="Mother's new address",
-        categories=["contact"], recipients=[teacher.organisation], purpose="safeguarding",
+        actor=social_worker,
+        person=case.child,
+        choice="not_share",
+        what="Mother's new address",
+        categories=["contact"],
+        recipients=[teacher.organisation],
+        purpose="safeguarding",
         reasons="Risk of the father learning it.",
         more_detrimental_reasons="The father could find the child through the school.",
     )
@@ -276,9 +317,19 @@ def _every_url(case) -> list[str]:
     answer = offer.responses.create(member=response)
     team = ChildProtectionTeam.objects.create(name="T", area="A", created_by=case.opened_by)
     names = [
-        "case", "hand-over", "strategy", "enquiry-start", "enquiry-complete", "action-add",
-        "core-group", "step-down", "network-add", "fgdm-offer", "fgdm-meeting",
-        "fgdm-exemption", "proceedings",
+        "case",
+        "hand-over",
+        "strategy",
+        "enquiry-start",
+        "enquiry-complete",
+        "action-add",
+        "core-group",
+        "step-down",
+        "network-add",
+        "fgdm-offer",
+        "fgdm-meeting",
+        "fgdm-exemption",
+        "proceedings",
     ]
     return [
         *(reverse(f"protection:{n}", args=[case.pk]) for n in names),
@@ -302,7 +353,9 @@ def test_outsider_and_family_are_refused_every_page(case, outsider, mother_user)
             403,
             404,
         )
-    assert AccessEvent.objects.filter(action="refused", object_type="protection.protectioncase").exists()
+    assert AccessEvent.objects.filter(
+        action="refused", object_type="protection.protectioncase"
+    ).exists()
 
 
 @pytest.mark.parametrize("name", ["case", "strategy"])

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import json
 import subprocess
-from importlib.metadata import version
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from datetime import date
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -62,13 +62,13 @@ def reporting_year(ends: Any, today: date | None = None) -> ReportingYear:
     try:
         year = ReportingYear(int(ends))
     except (TypeError, ValueError):
-        raise ApplicationError("Enter the year the census year ends in, like 2026.", field="year")
+        raise ApplicationError(
+            "Enter the year the census year ends in, like 2026.", field="year"
+        ) from None
     if year.ends < 2010 or year.ends > 9999:
         raise ApplicationError("Enter a census year from 2010 onwards.", field="year")
     if year.end >= (today or timezone.localdate()):
-        raise ApplicationError(
-            f"The census year {year.label} has not ended yet.", field="year"
-        )
+        raise ApplicationError(f"The census year {year.label} has not ended yet.", field="year")
     return year
 
 
@@ -97,9 +97,7 @@ def _add(parent: ET.Element, tag: str, value: Any) -> None:
 
 def build_xml(year: ReportingYear, la_code: str) -> tuple[bytes, list[ProtectionCase]]:
     if not (la_code.isdigit() and len(la_code) == 3):
-        raise ApplicationError(
-            "Enter the local authority's three-digit DfE code.", field="la_code"
-        )
+        raise ApplicationError("Enter the local authority's three-digit DfE code.", field="la_code")
     root = ET.Element("Message")
     header = ET.SubElement(root, "Header")
     details = ET.SubElement(header, "CollectionDetails")
@@ -162,9 +160,7 @@ def _cin_details(year: ReportingYear, case: ProtectionCase, previous_plans: int)
         _add(details, "ReasonForClosure", case.closure_reason)
     _add(details, "ReferralNFA", "false")
     calendar = deadlines.working_calendar()
-    initial = next(
-        (c for c in case.conferences.all() if c.kind == Conference.Kind.INITIAL), None
-    )
+    initial = next((c for c in case.conferences.all() if c.kind == Conference.Kind.INITIAL), None)
     for enquiry in case.enquiries.all():
         if enquiry.started_on > year.end:
             continue

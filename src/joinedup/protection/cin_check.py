@@ -20,7 +20,8 @@ import xml.etree.ElementTree as ET
 def main(ruleset: str) -> int:
     from cin_validator import cin_validator
 
-    root = ET.fromstring(sys.stdin.buffer.read())
+    # The return joinedup itself built, handed over a pipe: not untrusted input.
+    root = ET.fromstring(sys.stdin.buffer.read())  # noqa: S314
     data = cin_validator.process_data(cin_validator.convert_data(root))
     registry = importlib.import_module(f"cin_validator.rules.{ruleset}").registry
     kinds = {str(rule.code): rule.rule_type.name.lower() for _, rule in registry.items()}

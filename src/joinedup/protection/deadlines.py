@@ -13,7 +13,8 @@ from __future__ import annotations
 import calendar as month_calendar
 from datetime import date, timedelta
 
-from joinedup.casework import timeliness, timescales
+from joinedup.core import timescales
+from joinedup.frontdoor import timeliness
 
 ICPC_WORKING_DAYS = 15
 CORE_GROUP_WORKING_DAYS = 10

@@ -6,8 +6,9 @@ from typing import Any
 
 from django import forms
 
-from joinedup.casework.models import TeamMember
+from joinedup.episodes.models import TeamMember
 from joinedup.partnership.models import Practitioner
+from joinedup.people.models import Person
 from joinedup.protection import codes, selectors
 from joinedup.protection.models import (
     AbuseCategory,
@@ -52,7 +53,9 @@ class CpTeamMemberForm(GovukFormMixin, forms.Form):
 
 
 class CaseOpenForm(GovukFormMixin, forms.Form):
-    child = forms.ModelChoiceField(label="Child", queryset=None, empty_label="Choose the child")  # type: ignore[arg-type]
+    child: forms.ModelChoiceField = forms.ModelChoiceField(
+        label="Child", queryset=Person.objects.none(), empty_label="Choose the child"
+    )
     lead_practitioner = PractitionerChoice(
         label="Lead Child Protection Practitioner",
         queryset=Practitioner.objects.none(),
@@ -299,7 +302,9 @@ class FgdmMeetingForm(GovukFormMixin, forms.Form):
         required=False,
     )
     child_participation = forms.ChoiceField(
-        label="How the child took part", choices=ChildParticipation.choices, widget=forms.RadioSelect
+        label="How the child took part",
+        choices=ChildParticipation.choices,
+        widget=forms.RadioSelect,
     )
     family_plan = forms.CharField(
         label="The plan the family agreed", widget=forms.Textarea({"rows": 4})
@@ -319,7 +324,9 @@ class FgdmExemptionForm(GovukFormMixin, forms.Form):
 
 
 class ProceedingsForm(GovukFormMixin, forms.Form):
-    applied_on = GovukDateField(label="Date of the application for a care or supervision order", **PAST)
+    applied_on = GovukDateField(
+        label="Date of the application for a care or supervision order", **PAST
+    )
 
 
 class CensusForm(GovukFormMixin, forms.Form):

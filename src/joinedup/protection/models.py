@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
-from joinedup.casework.models import Episode
+from joinedup.episodes.models import Episode
 from joinedup.partnership.models import Practitioner
 from joinedup.people.models import Person
 
@@ -102,9 +102,7 @@ class ProtectionCase(models.Model):
         related_name="protection_cases_led",
         help_text="The Lead Child Protection Practitioner: a social worker.",
     )
-    status = models.CharField(
-        max_length=12, choices=CaseStatus.choices, default=CaseStatus.ENQUIRY
-    )
+    status = models.CharField(max_length=12, choices=CaseStatus.choices, default=CaseStatus.ENQUIRY)
     # The child-level census items the practitioner chose from the DfE code lists.
     referral_date = models.DateField()
     referral_source = models.CharField(max_length=3, blank=True)
@@ -378,7 +376,9 @@ class FgdmExemption(models.Model):
 class Proceedings(models.Model):
     """An application for a care or supervision order."""
 
-    case = models.OneToOneField(ProtectionCase, on_delete=models.CASCADE, related_name="proceedings")
+    case = models.OneToOneField(
+        ProtectionCase, on_delete=models.CASCADE, related_name="proceedings"
+    )
     applied_on = models.DateField()
     recorded_by = models.ForeignKey(Practitioner, on_delete=models.PROTECT, related_name="+")
 

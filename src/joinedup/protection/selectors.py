@@ -9,7 +9,9 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from joinedup.casework.models import Action, Episode
+from joinedup.audit import services as audit
+from joinedup.audit.models import Action as AuditAction
+from joinedup.episodes.models import Action, Episode
 from joinedup.partnership.models import Practitioner
 from joinedup.protection import census, deadlines
 from joinedup.protection.models import (
@@ -24,8 +26,7 @@ from joinedup.protection.models import (
     StrategyDecision,
 )
 from joinedup.protection.services import latest_category, review_due_on
-from joinedup.sharing import audit, policy
-from joinedup.sharing.models import Action as AuditAction
+from joinedup.sharing import policy
 from joinedup.sharing.models import SharingDecision
 
 PURPOSE = "child protection"
@@ -68,7 +69,10 @@ def cp_team_get(*, user: Any, team_id: Any) -> TeamView:
         team.members.filter(left_on__isnull=True).select_related("practitioner__organisation")
     )
     return TeamView(
-        team, members, missing_memberships(members), policy.may_configure_child_protection_teams(user)
+        team,
+        members,
+        missing_memberships(members),
+        policy.may_configure_child_protection_teams(user),
     )
 
 
@@ -79,9 +83,11 @@ def social_workers() -> QuerySet[Practitioner]:
 
 
 def practitioners_for_teams() -> QuerySet[Practitioner]:
-    return Practitioner.objects.filter(is_active=True, organisation__isnull=False).select_related(
-        "organisation"
-    ).order_by("last_name", "first_name")
+    return (
+        Practitioner.objects.filter(is_active=True, organisation__isnull=False)
+        .select_related("organisation")
+        .order_by("last_name", "first_name")
+    )
 
 
 # --- One child's record -----------------------------------------------------------------------
@@ -197,8 +203,11 @@ def _strategy_warnings(case: ProtectionCase) -> list[str]:
         agencies = {a.agency for a in strategy.attendees.all()}
         missing = [
             label
-            for code, label in (("social_work", "social work"), ("health", "health"))
-            + (("police", "police"),)
+            for code, label in (
+                ("social_work", "social work"),
+                ("health", "health"),
+                ("police", "police"),
+            )
             if code not in agencies
         ]
         if missing:
@@ -222,7 +231,10 @@ def fgdm_warnings(case: ProtectionCase) -> list[str]:
         ]
     warnings = []
     if not any(o.in_letter_before_proceedings for o in offers):
-        warnings.append("The offer of a family group decision-making meeting was not in the letter before proceedings.")
+        warnings.append(
+            "The offer of a family group decision-making meeting was not in the letter before "
+            "proceedings."
+        )
     accepted = any(
         r.answer == FgdmResponse.Answer.ACCEPTED for o in offers for r in o.responses.all()
     )
@@ -289,6 +301,4 @@ def census_check(*, user: Any, year: Any, la_code: str) -> census.CheckedReturn:
         lawful_basis=policy.BASIS_CENSUS,
         detail={"errors": len([f for f in failures if f.kind == "error"])},
     )
-    return census.CheckedReturn(
-        reporting, xml, failures, children=len({c.child_id for c in cases})
-    )
+    return census.CheckedReturn(reporting, xml, failures, children=len({c.child_id for c in cases}))

@@ -10,17 +10,20 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from joinedup.casework import team as episode_services
-from joinedup.casework.models import Action, Episode, EpisodeStatus, TeamMember
+from joinedup.audit import services as audit
+from joinedup.audit.models import Action as AuditAction
+from joinedup.episodes import services as episode_services
+from joinedup.episodes.models import Action, Episode, EpisodeStatus, TeamMember
 from joinedup.errors import ApplicationError, NotFound
 from joinedup.partnership.models import Practitioner, Profession
 from joinedup.people.models import Person
 from joinedup.protection import codes, deadlines
 from joinedup.protection.models import (
+    OPEN_STATUSES,
+    AbuseCategory,
     Agency,
     AgencyReport,
     Attendee,
-    OPEN_STATUSES,
     CaseStatus,
     ChildParticipation,
     ChildProtectionPlan,
@@ -41,8 +44,7 @@ from joinedup.protection.models import (
     StrategyDecision,
     StrategyDiscussion,
 )
-from joinedup.sharing import audit, policy
-from joinedup.sharing.models import Action as AuditAction
+from joinedup.sharing import policy
 
 PURPOSE = "child protection"
 
@@ -163,7 +165,9 @@ def _check_census_codes(
 ) -> None:
     """Codes come only from the DfE lists; empty means not yet known (the return says so)."""
     if referral_source and referral_source not in codes.REFERRAL_SOURCE:
-        raise ApplicationError("Choose the source of referral from the list.", field="referral_source")
+        raise ApplicationError(
+            "Choose the source of referral from the list.", field="referral_source"
+        )
     if primary_need and primary_need not in codes.PRIMARY_NEED:
         raise ApplicationError("Choose the primary need from the list.", field="primary_need")
     if ethnicity and ethnicity not in codes.ETHNICITY:
@@ -252,9 +256,7 @@ def lead_practitioner_hand_over(
         reason=reason,
         recorded_by=actor,
     )
-    ProtectionCase.objects.filter(pk=case.pk).update(
-        lead_practitioner=to, version=case.version + 1
-    )
+    ProtectionCase.objects.filter(pk=case.pk).update(lead_practitioner=to, version=case.version + 1)
     case.refresh_from_db()
     _audit(actor, AuditAction.UPDATE, case, case, lead_practitioner=to.pk)
     return case
@@ -388,10 +390,10 @@ def _conference_checks(
             )
         if decision not in (Conference.Decision.CONTINUE, Conference.Decision.END):
             raise ApplicationError("Choose the review's decision.", field="decision")
-        due = review_due_on(case)
-        if due is not None and held_on > due and not late.strip():
+        review_due = review_due_on(case)
+        if review_due is not None and held_on > review_due and not late.strip():
             raise ApplicationError(
-                f"The review was due by {due:%-d %B %Y}: say why it was held later.",
+                f"The review was due by {review_due:%-d %B %Y}: say why it was held later.",
                 field="late_reason",
             )
     if decision in (Conference.Decision.PLAN, Conference.Decision.CONTINUE) and not category:
@@ -432,7 +434,7 @@ def conference_record(
         raise ApplicationError("Choose the kind of conference.", field="kind")
     if held_on > timezone.localdate():
         raise ApplicationError("The conference cannot be in the future.", field="held_on")
-    if category and category not in [c for c, _ in Conference._meta.get_field("category").choices]:
+    if category and category not in AbuseCategory.values:
         raise ApplicationError("Choose the category of abuse from the list.", field="category")
     if kind == Conference.Kind.INITIAL and case.conferences.filter(kind=kind).exists():
         raise ApplicationError("The initial conference is already recorded.", status=409)
@@ -544,7 +546,9 @@ def case_step_down(
             "End the enquiry or the plan before stepping down.", field="reason", status=409
         )
     if closure_reason not in codes.REASON_FOR_CLOSURE:
-        raise ApplicationError("Choose the reason for closure from the list.", field="closure_reason")
+        raise ApplicationError(
+            "Choose the reason for closure from the list.", field="closure_reason"
+        )
     if closed_on > timezone.localdate() or closed_on < locked.referral_date:
         raise ApplicationError(
             "The closure date is after the referral, and not in the future.", field="closed_on"

@@ -39,9 +39,7 @@ urlpatterns = [
         name="fgdm-response",
     ),
     path("child-protection/<int:pk>/fgdm/meeting/", views.fgdm_meeting, name="fgdm-meeting"),
-    path(
-        "child-protection/<int:pk>/fgdm/exemption/", views.fgdm_exemption, name="fgdm-exemption"
-    ),
+    path("child-protection/<int:pk>/fgdm/exemption/", views.fgdm_exemption, name="fgdm-exemption"),
     path("child-protection/<int:pk>/proceedings/", views.proceedings, name="proceedings"),
     path("child-protection/census/", views.census, name="census"),
     path("data-protection/duty-to-share/", views.duty_withheld, name="duty-withheld"),

@@ -12,7 +12,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from joinedup.casework import selectors as casework_selectors
+from joinedup.episodes import selectors as casework_selectors
 from joinedup.errors import NotFound
 from joinedup.protection import forms as f
 from joinedup.protection import selectors, services
@@ -107,7 +107,7 @@ def case_open(request: AuthedRequest, episode_pk: int) -> HttpResponse:
         "Open a child protection record",
         "Open the record",
         caption=f"Episode {view.episode.reference}",
-        back=("casework:episode", view.episode.pk),
+        back=("episodes:episode", view.episode.pk),
         cases=selectors.cases_for_episode(user=request.user, episode=view.episode),
     )
 
@@ -187,9 +187,7 @@ def _simple(
     @login_required
     @not_found_as_404
     def page(request: AuthedRequest, pk: int) -> HttpResponse:
-        return _case_form(
-            request, pk, form_class, service, title=title, button=button, done=done
-        )
+        return _case_form(request, pk, form_class, service, title=title, button=button, done=done)
 
     return page
 

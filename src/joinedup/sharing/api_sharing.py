@@ -30,8 +30,9 @@ class SharingDecisionIn(Schema):
     family_told: str = Field("", description="told, not_told_risk, or empty")
     not_told_reason: str = ""
     more_detrimental_reasons: str = Field(
-        "", description="not disclosed under the duty to share (s16LA): why disclosure would be "
-        "more detrimental to the child"
+        "",
+        description="not disclosed under the duty to share (s16LA): why disclosure would be "
+        "more detrimental to the child",
     )
 
 

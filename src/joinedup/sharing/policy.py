@@ -19,22 +19,24 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from joinedup.casework.models import Episode, RequestForSupport, RequestStatus, TeamMember
+from joinedup.audit import services as audit
+from joinedup.audit.models import Action
+from joinedup.episodes.models import Episode, TeamMember
 from joinedup.errors import NotFound
+from joinedup.frontdoor.models import RequestForSupport, RequestStatus
 from joinedup.partnership.models import Role, Sector, SharingAgreement, Team
-from joinedup.protection.models import (
-    OPEN_STATUSES,
-    ChildProtectionTeam,
-    ChildProtectionTeamMember,
-    ProtectionCase,
-)
 from joinedup.people.models import (
     HIDDEN_SERVICE_CATEGORIES,
     Involvement,
     Person,
     SensitiveCategory,
 )
-from joinedup.sharing import audit
+from joinedup.protection.models import (
+    OPEN_STATUSES,
+    ChildProtectionTeam,
+    ChildProtectionTeamMember,
+    ProtectionCase,
+)
 from joinedup.sharing.lawful import (
     SPECIAL_CATEGORIES,
     Basis,
@@ -44,7 +46,6 @@ from joinedup.sharing.lawful import (
     StatutoryDuty,
 )
 from joinedup.sharing.models import (
-    Action,
     AddressPermission,
     AdviceRequest,
     BreakGlass,
@@ -211,12 +212,12 @@ def _require(user: Any, qs: QuerySet[Any], object_id: Any, object_type: str, pur
 def require_request(user: Any, request_id: Any, purpose: str = "triage") -> RequestForSupport:
     """Security: a request the user may not see answers exactly as a missing one."""
     return _require(
-        user, requests_visible_to(user), request_id, "casework.requestforsupport", purpose
+        user, requests_visible_to(user), request_id, "frontdoor.requestforsupport", purpose
     )
 
 
 def require_episode(user: Any, episode_id: Any, purpose: str = "casework") -> Episode:
-    return _require(user, episodes_visible_to(user), episode_id, "casework.episode", purpose)
+    return _require(user, episodes_visible_to(user), episode_id, "episodes.episode", purpose)
 
 
 def involvements_visible_to(user: Any, person: Person) -> QuerySet[Involvement]:
@@ -302,6 +303,11 @@ class _Shares:
             .exists()
         )
 
+    def _duty_to_share_applies(self, owner_org: Any) -> bool:
+        """Both organisations are under the duty (s16LA) and the child's welfare is at stake."""
+        both = under_duty_to_share(owner_org) and under_duty_to_share(self.user.organisation)
+        return both and self.duty_to_share
+
     @cached_property
     def agreements(self) -> list[SharingAgreement]:
         return agreements_in_force()
@@ -327,9 +333,8 @@ class _Shares:
         special = category in SPECIAL_CATEGORIES
         if self.safeguarding:
             return BASIS_SAFEGUARDING
-        if owner_org is not None and under_duty_to_share(owner_org) and self.duty_to_share:
-            if under_duty_to_share(self.user.organisation):
-                return BASIS_DUTY_TO_SHARE
+        if self._duty_to_share_applies(owner_org):
+            return BASIS_DUTY_TO_SHARE
         if owner_org is not None:
             for agreement in self.agreements:
                 if special and not agreement.special_condition:
@@ -671,7 +676,7 @@ def require_family_episode(user: Any, episode_id: Any, purpose: str = "family") 
         except (TypeError, ValueError):
             found = None
     if found is None:
-        raise refuse(user, object_type="casework.episode", object_id=episode_id, purpose=purpose)
+        raise refuse(user, object_type="episodes.episode", object_id=episode_id, purpose=purpose)
     return found
 
 
@@ -875,7 +880,9 @@ def may_make_census_return(user: Any) -> bool:
         return False
     if user.has_role(Role.Code.PARTNERSHIP_MANAGER):
         return True
-    return user.has_role(Role.Code.AGENCY_DATA_LEAD) and user.organisation.sector == Sector.STATUTORY
+    return (
+        user.has_role(Role.Code.AGENCY_DATA_LEAD) and user.organisation.sector == Sector.STATUTORY
+    )
 
 
 def require_census_maker(user: Any) -> None:
