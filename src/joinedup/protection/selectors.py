@@ -302,3 +302,24 @@ def census_check(*, user: Any, year: Any, la_code: str) -> census.CheckedReturn:
         detail={"errors": len([f for f in failures if f.kind == "error"])},
     )
     return census.CheckedReturn(reporting, xml, failures, children=len({c.child_id for c in cases}))
+
+
+# --- Look-ups for the API's ids --------------------------------------------------------------
+
+
+def practitioner_by_id(pk: int, field: str) -> Practitioner:
+    from joinedup.errors import ApplicationError
+
+    found = Practitioner.objects.filter(pk=pk, is_active=True, organisation__isnull=False).first()
+    if found is None:
+        raise ApplicationError("Choose a practitioner of a partner organisation.", field=field)
+    return found
+
+
+def network_members(case: ProtectionCase, ids: list[int], field: str) -> list[Any]:
+    from joinedup.errors import ApplicationError
+
+    found = list(case.network.filter(pk__in=ids))
+    if len(found) != len(set(ids)):
+        raise ApplicationError("Choose people from this child's family network.", field=field)
+    return found
