@@ -72,9 +72,10 @@ def mother(school):
 def stepped_up(teacher, child, mother, social_worker):
     """An episode the school led, stepped up to the social worker, the teacher still in the team."""
     episode = casework.episode_open_practitioner_led(actor=teacher, persons=[child, mother])
-    team.episode_step_up(
+    proposal = team.episode_step_up(
         actor=teacher, episode=episode, to=social_worker, reason="Bruising seen at school."
     )
+    team.lead_proposal_accept(actor=social_worker, proposal=proposal)
     episode.refresh_from_db()
     return episode
 

@@ -137,8 +137,14 @@ def test_the_path_to_a_plan_with_a_review_and_back_to_family_help(case, social_w
         closure_reason="RC7",
     )
     case.refresh_from_db()
-    case.episode.refresh_from_db()
     assert case.status == CaseStatus.STEPPED_DOWN
+    # The family help lead takes over when they accept.
+    from joinedup.episodes import services as episode_services
+    from joinedup.episodes.models import LeadProposal
+
+    proposal = LeadProposal.objects.get(episode=case.episode, status="waiting")
+    episode_services.lead_proposal_accept(actor=teacher, proposal=proposal)
+    case.episode.refresh_from_db()
     assert case.episode.status == EpisodeStatus.STEPPED_DOWN
     # The team is kept: the teacher leads again, the social worker is still a member.
     assert case.episode.lead_professional_id == teacher.pk

@@ -141,6 +141,7 @@ def test_the_path_through_the_pages(stepped_up, child, social_worker, teacher):
         assert response.status_code == 302, (target, response.content.decode()[:3000])
     case.refresh_from_db()
     assert case.status == CaseStatus.STEPPED_DOWN
+    assert case.episode.lead_proposals.get(status="waiting").proposed_id == teacher.pk
     assert case.episode.actions.filter(text="Check in daily").exists()
     page = client.get(url("case")).content.decode()
     assert "Maya wants to stay at home." in page and "Report from education" in page

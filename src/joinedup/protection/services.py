@@ -538,7 +538,8 @@ def case_step_down(
     closed_on: date,
     closure_reason: str,
 ) -> ProtectionCase:
-    """Back to family help: the episode steps down with its team kept; the record closes."""
+    """Back to family help: the record closes; the episode steps down with its team kept when
+    the family help lead practitioner accepts the lead (at once when they already lead)."""
     policy.require_protection_case(actor, case.pk, PURPOSE)
     locked = ProtectionCase.objects.select_for_update().get(pk=case.pk)
     if locked.status != CaseStatus.ENDED:
