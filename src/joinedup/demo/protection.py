@@ -181,6 +181,7 @@ def _plan(case: ProtectionCase, sw: Practitioner) -> None:
         for m in TeamMember.objects.filter(
             episode=episode, left_at__isnull=True, practitioner__isnull=False
         ).select_related("practitioner")
+        if m.practitioner is not None
     }
     for email, text, due in (
         ("amira.khan@oakfield.example", "Check in with Maya each morning", date(2027, 1, 15)),

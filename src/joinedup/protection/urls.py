@@ -13,7 +13,7 @@ urlpatterns = [
         views.cp_team_member_remove,
         name="cp-team-member-remove",
     ),
-    path("episodes/<int:episode_pk>/child-protection/", views.case_open, name="case-open"),
+    path("episodes/<int:pk>/child-protection/", views.case_open, name="case-open"),
     path("child-protection/<int:pk>/", views.case_detail, name="case"),
     path("child-protection/<int:pk>/lead/", views.hand_over, name="hand-over"),
     path("child-protection/<int:pk>/strategy/", views.strategy, name="strategy"),

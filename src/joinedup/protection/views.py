@@ -56,7 +56,9 @@ def cp_team_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     form = f.CpTeamMemberForm(request.POST or None) if view.may_configure else None
     if request.method == "POST":
         if form is None:
-            raise NotFound()
+            raise policy.refuse(
+                request.user, object_type="protection.childprotectionteam", object_id=pk
+            )
         if form.is_valid():
             done = call_service(
                 form,
@@ -89,10 +91,10 @@ def cp_team_member_remove(request: AuthedRequest, pk: int, member_pk: int) -> Ht
 
 @login_required
 @not_found_as_404
-def case_open(request: AuthedRequest, episode_pk: int) -> HttpResponse:
-    view = casework_selectors.episode_get(user=request.user, episode_id=episode_pk)
+def case_open(request: AuthedRequest, pk: int) -> HttpResponse:
+    view = casework_selectors.episode_get(user=request.user, episode_id=pk)
     if not view.may_edit:
-        raise NotFound()
+        raise policy.refuse(request.user, object_type="episodes.episode", object_id=pk)
     form = f.CaseOpenForm(request.POST or None, episode=view.episode)
     if request.method == "POST" and form.is_valid():
         case = call_service(
@@ -295,6 +297,7 @@ def strategy(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 @not_found_as_404
 def conference(request: AuthedRequest, pk: int, kind: str) -> HttpResponse:
+    policy.require_protection_case(request.user, pk)  # Security: refused and audited first
     if kind not in Conference.Kind.values:
         raise NotFound()
     title = "Record the initial child protection conference"
@@ -323,6 +326,7 @@ def conference(request: AuthedRequest, pk: int, kind: str) -> HttpResponse:
 @login_required
 @not_found_as_404
 def fgdm_response(request: AuthedRequest, pk: int, response_pk: int) -> HttpResponse:
+    policy.require_protection_case(request.user, pk)  # Security: refused and audited first
     response = FgdmResponse.objects.filter(pk=response_pk, offer__case_id=pk).first()
     if response is None:
         raise NotFound()
