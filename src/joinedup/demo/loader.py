@@ -184,6 +184,10 @@ def load(
     from joinedup.demo.protection import load_protection
 
     load_protection()
+
+    from joinedup.demo.directory import load_directory  # services, then referrals from episodes
+
+    load_directory()
     from joinedup.demo.insight import load_insight  # partnership health, then its rebuild
 
     load_insight(seed=seed, story=families >= 20)
