@@ -17,11 +17,20 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --editable '.[dev]'
 	touch $@
 
+# The DfE Children in Need census validator pins pandas < 2 and rich < 14, which joinedup's own
+# environment cannot share: it gets an environment of its own, called as a separate process.
+CIN_VENV := .venv-cin
+$(CIN_VENV)/.installed: Makefile
+	$(PYTHON) -m venv $(CIN_VENV)
+	$(CIN_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(CIN_VENV)/bin/python -m pip install --quiet 'csc-validator-be-cin==0.1.13' 'numpy==1.26.4'
+	touch $@
+
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-install: $(VENV)/.installed node_modules/.installed
+install: $(VENV)/.installed $(CIN_VENV)/.installed node_modules/.installed
 
 browser:
 	@scripts/ensure-chromium
@@ -55,4 +64,4 @@ bench-identity: install
 	$(BIN)/python benchmarks/identity/run.py --records $(or $(RECORDS),1000000)
 
 clean:
-	rm -rf $(VENV) node_modules var test-artifacts
+	rm -rf $(VENV) $(CIN_VENV) node_modules var test-artifacts

@@ -652,6 +652,9 @@ def test_every_url_is_a_submitted_form_or_has_no_form():
 # Pages with no form that writes: lists, records, exports, searches (GET forms), the sign-out;
 # and the protocol endpoints of OAuth 2.0 and OpenID Connect (tested in tests/integrations).
 NO_FORM = {
+    "protection:case",
+    "protection:cp-teams",
+    "protection:duty-withheld",
     "assessments:assessment",
     "assessments:assessments",
     "audit:audit-chain",
@@ -717,6 +720,28 @@ NO_FORM = {
 }
 # Form pages submitted with valid data, and the result checked, by another test (named).
 SUBMITTED_ELSEWHERE = {
+    "protection:case-open": "tests/protection/test_views.py::test_the_path_through_the_pages",
+    "protection:strategy": "tests/protection/test_views.py::test_the_path_through_the_pages",
+    "protection:enquiry-start": "tests/protection/test_views.py::test_the_path_through_the_pages",
+    "protection:enquiry-complete": "tests/protection/test_views.py::"
+    "test_the_path_through_the_pages",
+    "protection:conference": "tests/protection/test_views.py::test_the_path_through_the_pages",
+    "protection:action-add": "tests/protection/test_views.py::test_the_path_through_the_pages",
+    "protection:core-group": "tests/protection/test_views.py::test_the_path_through_the_pages",
+    "protection:network-add": "tests/protection/test_views.py::test_the_path_through_the_pages",
+    "protection:step-down": "tests/protection/test_views.py::test_the_path_through_the_pages",
+    "protection:hand-over": "tests/protection/test_views.py::test_handover_page",
+    "protection:fgdm-offer": "tests/protection/test_views.py::test_fgdm_pages",
+    "protection:fgdm-response": "tests/protection/test_views.py::test_fgdm_pages",
+    "protection:fgdm-meeting": "tests/protection/test_views.py::test_fgdm_pages",
+    "protection:fgdm-exemption": "tests/protection/test_views.py::test_fgdm_pages",
+    "protection:proceedings": "tests/protection/test_views.py::test_fgdm_pages",
+    "protection:cp-team-new": "tests/protection/test_views.py::test_team_configuration_pages",
+    "protection:cp-team": "tests/protection/test_views.py::test_team_configuration_pages",
+    "protection:cp-team-member-remove": "tests/protection/test_services.py::"
+    "test_four_memberships_named_when_missing",
+    "protection:census": "tests/protection/test_views.py::"
+    "test_census_page_refuses_a_year_not_ended",
     "assessments:assessment-start": "tests/assessments/test_assessments.py::"
     "test_a_lead_writes_an_assessment_step_by_step_through_the_pages",
     "assessments:assessment-step": "tests/assessments/test_assessments.py::"

@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "joinedup.frontdoor",
     "joinedup.assessments",
     "joinedup.chronology",
+    "joinedup.protection",
     "joinedup.identity",
     "joinedup.insight",
     "joinedup.family",
@@ -187,6 +188,14 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 # Emergency access (break-glass) lasts this many hours, then the record closes again.
 JOINEDUP_BREAK_GLASS_HOURS = float(os.environ.get("JOINEDUP_BREAK_GLASS_HOURS", "2"))
+
+# The Children in Need census: the council's three-digit DfE local authority code for the return's
+# header, and the interpreter of the environment the DfE validator is installed in (`make install`
+# makes it: the validator pins libraries joinedup's own environment cannot share).
+JOINEDUP_CIN_LA_CODE = os.environ.get("JOINEDUP_CIN_LA_CODE", "")
+JOINEDUP_CIN_PYTHON = os.environ.get(
+    "JOINEDUP_CIN_PYTHON", str(BASE_DIR / ".venv-cin" / "bin" / "python")
+)
 
 # Idle sign-out: the session lasts 30 minutes from the last request.
 SESSION_COOKIE_AGE = int(os.environ.get("JOINEDUP_IDLE_SECONDS", "1800"))

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("joinedup.integrations.urls")),
     path("", include("joinedup.frontdoor.urls")),
     path("", include("joinedup.episodes.urls")),
+    path("", include("joinedup.protection.urls")),
     path("", include("joinedup.chronology.urls")),
     path("", include("joinedup.assessments.urls")),
     path("", include("joinedup.identity.urls")),

@@ -181,6 +181,10 @@ def load(
 
     load_family_accounts()
     load_sharing()  # after the family accounts: it protects every refuge address they set
+    from joinedup.demo.protection import load_protection
+
+    load_protection()
+
     from joinedup.demo.directory import load_directory  # services, then referrals from episodes
 
     load_directory()

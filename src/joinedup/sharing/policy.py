@@ -31,6 +31,12 @@ from joinedup.people.models import (
     Person,
     SensitiveCategory,
 )
+from joinedup.protection.models import (
+    OPEN_STATUSES,
+    ChildProtectionTeam,
+    ChildProtectionTeamMember,
+    ProtectionCase,
+)
 from joinedup.sharing.lawful import (
     SPECIAL_CATEGORIES,
     Basis,
@@ -290,6 +296,20 @@ class _Shares:
         return _safeguarding_basis(self.user, self.person)
 
     @cached_property
+    def duty_to_share(self) -> bool:
+        """The child is in an open child-protection enquiry or plan the reader works on."""
+        return (
+            protection_cases_visible_to(self.user)
+            .filter(child=self.person, status__in=OPEN_STATUSES)
+            .exists()
+        )
+
+    def _duty_to_share_applies(self, owner_org: Any) -> bool:
+        """Both organisations are under the duty (s16LA) and the child's welfare is at stake."""
+        both = under_duty_to_share(owner_org) and under_duty_to_share(self.user.organisation)
+        return both and self.duty_to_share
+
+    @cached_property
     def agreements(self) -> list[SharingAgreement]:
         return agreements_in_force()
 
@@ -314,6 +334,8 @@ class _Shares:
         special = category in SPECIAL_CATEGORIES
         if self.safeguarding:
             return BASIS_SAFEGUARDING
+        if self._duty_to_share_applies(owner_org):
+            return BASIS_DUTY_TO_SHARE
         if owner_org is not None:
             for agreement in self.agreements:
                 if special and not agreement.special_condition:
@@ -802,6 +824,110 @@ def require_partnership_manager(user: Any, *, object_type: str, object_id: Any =
 def may_answer_surveys(user: Any) -> bool:
     """Any practitioner of a partner organisation answers for themselves (anonymously)."""
     return is_practitioner(user)
+
+
+# The child-protection record (Children Act 1989 s47). -----------------------------------------
+BASIS_CHILD_PROTECTION = Basis(
+    LawfulBasis.PUBLIC_TASK,
+    StatutoryDuty.CA1989_S47,
+    SpecialCondition.SAFEGUARDING,
+    source="the child protection record",
+)
+# The duty to share (Children Act 2004 s16LA, inserted by the Children's Wellbeing and Schools Act
+# 2026) binds the safeguarding partners and relevant agencies: councils, health, schools, police
+# and youth justice. A legal obligation, with the safeguarding condition for health information.
+BASIS_DUTY_TO_SHARE = Basis(
+    LawfulBasis.LEGAL_OBLIGATION,
+    StatutoryDuty.CA2004_S16LA,
+    SpecialCondition.SAFEGUARDING,
+    source="duty to share",
+)
+DUTY_TO_SHARE_SECTORS = frozenset(
+    {Sector.STATUTORY, Sector.HEALTH, Sector.EDUCATION, Sector.POLICE, Sector.JUSTICE}
+)
+
+
+def under_duty_to_share(organisation: Any) -> bool:
+    return organisation is not None and organisation.sector in DUTY_TO_SHARE_SECTORS
+
+
+def protection_cases_visible_to(user: Any) -> QuerySet[ProtectionCase]:
+    """The child-protection record opens to its team and to nobody else: the Lead Child Protection
+    Practitioner, the episode's lead professional and current members, and the current members of
+    the multi-agency child protection team working the case. No break-glass, no front door."""
+    if not is_practitioner(user):
+        return ProtectionCase.objects.none()
+    in_team = TeamMember.objects.filter(
+        episode=OuterRef("episode"), practitioner=user, left_at__isnull=True
+    )
+    in_cp_team = ChildProtectionTeamMember.objects.filter(
+        team=OuterRef("cp_team"), practitioner=user, left_on__isnull=True
+    )
+    return ProtectionCase.objects.filter(
+        Q(lead_practitioner=user)
+        | Q(episode__lead_professional=user)
+        | Q(Exists(in_team))
+        | Q(Exists(in_cp_team))
+    )
+
+
+def require_protection_case(
+    user: Any, case_id: Any, purpose: str = "child protection"
+) -> ProtectionCase:
+    """Security: a record the user may not see answers exactly as a missing one."""
+    return _require(
+        user, protection_cases_visible_to(user), case_id, "protection.protectioncase", purpose
+    )
+
+
+def may_configure_child_protection_teams(user: Any) -> bool:
+    return is_practitioner(user) and (
+        user.has_role(Role.Code.PARTNERSHIP_MANAGER) or user.has_role(Role.Code.ADMINISTRATOR)
+    )
+
+
+def child_protection_teams_visible_to(user: Any) -> QuerySet[ChildProtectionTeam]:
+    """Partnership configuration: the partnership's managers see every team; a member sees the
+    teams they belong to."""
+    if not is_practitioner(user):
+        return ChildProtectionTeam.objects.none()
+    if may_configure_child_protection_teams(user):
+        return ChildProtectionTeam.objects.all()
+    member = ChildProtectionTeamMember.objects.filter(
+        team=OuterRef("pk"), practitioner=user, left_on__isnull=True
+    )
+    return ChildProtectionTeam.objects.filter(Exists(member))
+
+
+def require_child_protection_team(user: Any, team_id: Any) -> ChildProtectionTeam:
+    return _require(
+        user,
+        child_protection_teams_visible_to(user),
+        team_id,
+        "protection.childprotectionteam",
+        "partnership configuration",
+    )
+
+
+# The Children in Need census is a statutory return (Children Act 1989 s83): the partnership's
+# managers and the council's data leads make it.
+BASIS_CENSUS = Basis(LawfulBasis.LEGAL_OBLIGATION, source="Children in Need census (CA 1989 s83)")
+
+
+def may_make_census_return(user: Any) -> bool:
+    if not is_practitioner(user):
+        return False
+    if user.has_role(Role.Code.PARTNERSHIP_MANAGER):
+        return True
+    return (
+        user.has_role(Role.Code.AGENCY_DATA_LEAD) and user.organisation.sector == Sector.STATUTORY
+    )
+
+
+def require_census_maker(user: Any) -> None:
+    """Security: anyone else is refused (audited) as 404."""
+    if not may_make_census_return(user):
+        raise refuse(user, object_type="protection.census", object_id="", purpose="census")
 
 
 @dataclass(frozen=True)
