@@ -51,9 +51,7 @@ def test_a_nul_byte_in_a_form_field_is_refused(client, teacher):
 )
 def test_multipart_without_a_boundary_is_a_400_with_the_error_shape(client, teacher, path):
     client.force_login(teacher)
-    response = client.generic(
-        "POST", path, b"anything", content_type="multipart/form-data"
-    )
+    response = client.generic("POST", path, b"anything", content_type="multipart/form-data")
     assert response.status_code == 400
     if path.startswith("/api/"):
         body = response.json()

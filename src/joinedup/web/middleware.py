@@ -140,9 +140,7 @@ def problem_response(request: HttpRequest, problem: RequestProblem) -> HttpRespo
         return JsonResponse(
             {"message": problem.message, "field": problem.field}, status=problem.status
         )
-    return render(
-        request, "web/400.html", {"message": problem.message}, status=problem.status
-    )
+    return render(request, "web/400.html", {"message": problem.message}, status=problem.status)
 
 
 def _too_long_field(request: HttpRequest, limit: int) -> str | None:
