@@ -68,7 +68,7 @@ class RatingIn(Schema):
     expected_version: int | None = None
 
 
-class DecisionIn(Schema):
+class TriageDecisionIn(Schema):
     outcome: str
     reasons: str
     lead_professional_id: int | None = None
