@@ -9,7 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.db import DataError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -187,3 +187,40 @@ class RequestCheckMiddleware:
         if isinstance(exception, DataError):
             return problem_response(request, data_error_problem(request, exception))
         return None
+
+
+class FamilyPagesOnlyMiddleware:
+    """A family account sees the family's own pages and nothing of the practitioners'.
+
+    Security: a practitioners' page or API route answers a family account 404, as for a
+    missing page (audited), rather than rendering an empty version of itself.
+    """
+
+    ALLOWED_PREFIXES = (
+        "/family/",
+        "/sign-in/",
+        "/sign-out/",
+        "/two-factor/",
+        "/password-reset/",
+        "/notifications/",
+        "/assets/",
+        "/api/v1/family/",
+        "/api/v1/openapi.json",
+        "/api/v1/docs",
+    )
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        path = request.path
+        if path == "/" or path.startswith(self.ALLOWED_PREFIXES):
+            return self.get_response(request)
+        from joinedup.sharing import policy
+
+        if not policy.is_family(getattr(request, "user", None)):
+            return self.get_response(request)
+        policy.refuse(request.user, object_type="web.page", object_id=path)
+        if path.startswith("/api/"):
+            return JsonResponse({"message": "Not found", "field": None}, status=404)
+        raise Http404("Not a family page")
