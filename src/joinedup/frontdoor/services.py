@@ -223,7 +223,7 @@ def request_submit(*, actor: Practitioner, request: RequestForSupport) -> Reques
     _audit(actor, Action.CREATE, request, step="submitted", rating=rating)
     notify.send(
         recipients,
-        subject=f"New request for support {request.reference}",
+        subject=f"Request for support {request.reference} received",
         body=f"Request {request.reference} ({rating}) is waiting for you.",
         link=reverse("frontdoor:request", args=[request.pk]),
     )
@@ -306,6 +306,11 @@ def request_second_opinion(
 ) -> RequestEvent:
     request = _locked_request(request, None)
     _require_triage(actor, request)
+    if actor.pk == request.assigned_to_id:
+        raise ApplicationError(
+            "A second opinion comes from a colleague, not from the person deciding this request.",
+            field="opinion",
+        )
     if not opinion.strip():
         raise ApplicationError("Write the second opinion.", field="opinion")
     event = RequestEvent.objects.create(
