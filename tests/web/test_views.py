@@ -18,8 +18,10 @@ pytestmark = pytest.mark.django_db
 
 
 def without_csrf(response) -> str:
-    """The page with its per-response CSRF mask blanked, to compare two pages for equality."""
-    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())
+    """The page with its per-response CSRF mask and CSP nonce blanked, to compare two pages."""
+    return re.sub(
+        r'(?:name="csrfmiddlewaretoken" value|nonce)="[^"]+"', "", response.content.decode()
+    )
 
 
 def sign_in(client, user, password=factories.PASSWORD):

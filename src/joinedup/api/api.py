@@ -6,6 +6,8 @@ and services as the pages, so the access policy decides here too.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
@@ -15,7 +17,42 @@ from joinedup.api.docs import SwaggerFromPackage
 from joinedup.errors import ApplicationError, NotFound
 from joinedup.integrations.auth import ClientToken, ScopeRefused
 
-api = NinjaAPI(
+ERROR_STATUSES = {
+    400: "The request cannot be read (for example, text with a NUL character)",
+    401: "Not signed in",
+    403: "Signed in, but this needs a second factor or another role",
+    404: "Not found, or not yours to see: the two answer the same",
+    409: "Conflicts with the record as it is now (for example, an edit of an old version)",
+    413: "The request body is too large",
+    422: "The input is not valid: `field` names the field at fault",
+}
+ERROR_SCHEMA = {
+    "title": "ErrorOut",
+    "type": "object",
+    "properties": {
+        "message": {"title": "Message", "type": "string"},
+        "field": {"title": "Field", "anyOf": [{"type": "string"}, {"type": "null"}]},
+    },
+    "required": ["message", "field"],
+}
+
+
+class JoinedupAPI(NinjaAPI):
+    """The schema documents the error shape and statuses on every operation."""
+
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(*args, **kwargs)
+        schema.setdefault("components", {}).setdefault("schemas", {})["ErrorOut"] = ERROR_SCHEMA
+        error = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+        for path in schema.get("paths", {}).values():
+            for operation in path.values():
+                responses = operation.setdefault("responses", {})
+                for status, description in ERROR_STATUSES.items():
+                    responses.setdefault(status, {"description": description, "content": error})
+        return schema
+
+
+api = JoinedupAPI(
     title="joinedup API",
     version="1",
     description=(

@@ -8,7 +8,6 @@ chronology; the rules look across every agency's entries and tell the lead profe
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ from joinedup.assessments.models import Assessment, AssessmentStatus
 from joinedup.audit import services as audit
 from joinedup.audit.models import Action
 from joinedup.chronology.models import ChronologyEntry, ChronologyKind, PatternAlert
+from joinedup.core.spreadsheets import SafeWriter
 from joinedup.directory import selectors as directory_selectors
 from joinedup.episodes.models import (
     CriticalIncident,
@@ -547,12 +547,10 @@ def chronology_csv(*, user: Any, episode_id: Any) -> tuple[Chronology, str]:
     """The timeline as CSV. Security: an export is audited as an export, with every person."""
     chronology = chronology_get(user=user, episode_id=episode_id, purpose="chronology export")
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = SafeWriter(out)
     writer.writerow(CSV_HEADER)
     for i in chronology.items:
-        row = [i.on.isoformat(), i.what, i.who, i.organisation, i.recorded_by, i.text]
-        # Cells starting with =, +, - or @ would run as formulas in a spreadsheet.
-        writer.writerow(["'" + c if c[:1] in ("=", "+", "-", "@") else c for c in row])
+        writer.writerow([i.on.isoformat(), i.what, i.who, i.organisation, i.recorded_by, i.text])
     audit.record(
         actor=user,
         action=Action.EXPORT,

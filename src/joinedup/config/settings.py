@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -111,14 +112,17 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "joinedup.web.middleware.RequestIdMiddleware",
+    "joinedup.web.middleware.RequestCheckMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "joinedup.web.middleware.SecondFactorMiddleware",
+    "joinedup.web.middleware.FamilyPagesOnlyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -174,17 +178,20 @@ LOGIN_URL = "web:sign-in"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:sign-in"
 
-# Lock an account (per username) after five failed sign-ins for 30 minutes.
+# Sign-in lockout for 30 minutes (see joinedup/web/lockout.py): five failures for one account
+# from one address lock that account from that address only, so nobody elsewhere can lock a
+# colleague out; twenty failures from one address, across any accounts, lock the address, so
+# one password cannot be tried across many accounts. Partner organisations share office
+# addresses, hence the wider limit for an address.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+JOINEDUP_ADDRESS_FAILURE_LIMIT = int(os.environ.get("JOINEDUP_ADDRESS_FAILURE_LIMIT", "20"))
 AXES_COOLOFF_TIME = 0.5
-AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "joinedup.web.lockout.AccountAndAddressLockout"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "web/locked_out.html"
 AXES_VERBOSE = False
-# Accounts lock per username, not per address: partner organisations share office addresses,
-# and one mistyping colleague must not lock a whole school out.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 # Emergency access (break-glass) lasts this many hours, then the record closes again.
 JOINEDUP_BREAK_GLASS_HOURS = float(os.environ.get("JOINEDUP_BREAK_GLASS_HOURS", "2"))
@@ -216,6 +223,26 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp): scripts and style sheets only from joinedup itself, or
+# inline with the page's nonce (request.csp_nonce). Style attributes stay allowed: the charts
+# and progress bars size themselves with them, and a style attribute cannot run code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "style-src-elem": [SELF, NONCE],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
