@@ -63,6 +63,7 @@ from joinedup.identity.api import router as identity_router  # noqa: E402
 from joinedup.insight.api import router as insight_router  # noqa: E402
 from joinedup.partnership.api import router as partnership_router  # noqa: E402
 from joinedup.people.api import router as people_router  # noqa: E402
+from joinedup.recording.api import router as recording_router  # noqa: E402
 from joinedup.sharing.api import router as subject_access_router  # noqa: E402
 from joinedup.sharing.api_sharing import router as sharing_router  # noqa: E402
 
@@ -76,3 +77,4 @@ api.add_router("", insight_router)
 api.add_router("", sharing_router)
 api.add_router("", subject_access_router)
 api.add_router("", family_router)
+api.add_router("", recording_router)

@@ -14,6 +14,8 @@ urlpatterns = [
     path("", include("joinedup.sharing.urls")),
     path("", include("joinedup.insight.urls")),
     path("", include("joinedup.family.urls")),
+    path("", include("joinedup.people.urls")),
+    path("", include("joinedup.recording.urls")),
     path("", include("joinedup.web.urls")),
 ]
 
