@@ -7,8 +7,9 @@ who else may read it is decided by `sharing/policy.py` from its visibility.
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
-from django.core.files.storage import storages
+from django.core.files.storage import Storage, storages
 from django.db import models
 from django.db.models import Q
 
@@ -170,8 +171,19 @@ class Invitee(models.Model):
         ]
 
 
-def _document_storage():  # type: ignore[no-untyped-def]
-    return storages["documents"]
+class DocumentStorage(Storage):
+    """The storage configured now as STORAGES["documents"] (files on disk by default,
+    S3-compatible storage by settings). Looked up on each use, not once at import, so a change
+    of settings (a deployment's, or a test's) is followed."""
+
+    def __getattribute__(self, name: str) -> Any:
+        if name.startswith("__"):
+            return object.__getattribute__(self, name)
+        return getattr(storages["documents"], name)
+
+
+def _document_storage() -> Storage:
+    return DocumentStorage()
 
 
 class Document(models.Model):

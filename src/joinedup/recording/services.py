@@ -237,6 +237,14 @@ def _check_file(upload: UploadedFile | None) -> str:
     if upload.size == 0:
         raise ApplicationError("The file is empty.", field="file")
     content_type = files.sniff(upload)
+    named_as_accepted = any(
+        files.extension_fits(upload.name or "", accepted) for accepted in files.EXTENSIONS
+    )
+    if content_type is None and named_as_accepted:
+        raise ApplicationError(
+            "The file's content is not what its name says: check you chose the right file.",
+            field="file",
+        )
     if content_type is None:
         raise ApplicationError(
             f"The file must be a PDF, an image or a Word document ({files.ACCEPTED}).",
