@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("joinedup.family.urls")),
     path("", include("joinedup.people.urls")),
     path("", include("joinedup.recording.urls")),
+    path("", include("joinedup.partnership.urls")),
     path("", include("joinedup.web.urls")),
 ]
 
