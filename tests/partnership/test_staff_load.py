@@ -45,7 +45,8 @@ def load(admin, data: bytes, name="staff.csv", **extra):
 
 GOOD = (
     "org-RIVER,Youth work,Sam Okafor,sam@river.example,Youth worker,practitioner;front_door,",
-    "Riverside Youth Project,Youth work,Ana Silva,ana@river.example,youth_worker,,sam@river.example",
+    "Riverside Youth Project,Youth work,Ana Silva,ana@river.example,youth_worker,,"
+    "sam@river.example",
 )
 
 
