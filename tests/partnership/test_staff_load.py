@@ -12,11 +12,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
+from joinedup.audit.models import AccessEvent
 from joinedup.errors import ApplicationError, NotFound
 from joinedup.partnership import services
 from joinedup.partnership.models import Practitioner, Role
 from joinedup.partnership.staff import read_staff_file
-from joinedup.sharing.models import AccessEvent
 from tests import factories
 from tests.recording.conftest import hidden_fields
 
@@ -99,7 +99,7 @@ def test_reload_updates_and_leavers_are_deactivated_with_their_work(admin, newco
     sam = Practitioner.objects.get(email="sam@river.example")
     child = factories.person("Kyle", "Ward")
     factories.involvement(newcomer, child)
-    from joinedup.casework import services as casework
+    from joinedup.episodes import services as casework
 
     episode = casework.episode_open_practitioner_led(actor=sam, persons=[child])
     updated = [

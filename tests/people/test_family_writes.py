@@ -8,11 +8,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from joinedup.casework.models import ChronologyEntry, PatternAlert
+from joinedup.audit.models import AccessEvent
+from joinedup.chronology.models import ChronologyEntry, PatternAlert
 from joinedup.errors import ApplicationError, NotFound
 from joinedup.people import services
 from joinedup.people.models import FamilyMember, HouseholdMembership, Relationship
-from joinedup.sharing.models import AccessEvent
 from tests import factories
 from tests.recording.conftest import hidden_fields
 

@@ -10,10 +10,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from joinedup.audit.models import AccessEvent
 from joinedup.errors import ApplicationError
 from joinedup.recording import services
 from joinedup.recording.models import Document
-from joinedup.sharing.models import AccessEvent
 
 pytestmark = pytest.mark.django_db
 

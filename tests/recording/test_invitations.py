@@ -10,10 +10,10 @@ from django.core import mail
 from django.utils import timezone
 from icalendar import Calendar
 
+from joinedup.audit.models import AccessEvent
 from joinedup.errors import ApplicationError, NotFound
 from joinedup.recording import services
 from joinedup.recording.models import Invitee, MeetingInvitation
-from joinedup.sharing.models import AccessEvent
 from tests import factories
 
 pytestmark = pytest.mark.django_db

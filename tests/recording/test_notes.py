@@ -7,12 +7,12 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from joinedup.casework.models import ChronologyEntry
+from joinedup.audit.models import AccessEvent
+from joinedup.chronology.models import ChronologyEntry
 from joinedup.errors import ApplicationError, NotFound
 from joinedup.recording import selectors, services
 from joinedup.recording.models import CaseNote, CaseNoteVersion
 from joinedup.sharing import policy
-from joinedup.sharing.models import AccessEvent
 from tests import factories
 
 pytestmark = pytest.mark.django_db

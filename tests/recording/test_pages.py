@@ -11,9 +11,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from joinedup.audit.models import AccessEvent
 from joinedup.recording import services
 from joinedup.recording.models import CaseNote, Document, Invitee, MeetingInvitation
-from joinedup.sharing.models import AccessEvent
 from tests.recording.conftest import hidden_fields
 from tests.recording.test_documents import PDF
 from tests.recording.test_invitations import schedule

@@ -17,27 +17,27 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from joinedup.casework import assessments as a
-from joinedup.casework import chronology, feedback, services
-from joinedup.casework import team as t
-from joinedup.casework.models import (
+from joinedup.assessments import services as a
+from joinedup.assessments.models import Assessment
+from joinedup.chronology import services as chronology
+from joinedup.chronology.models import ChronologyKind
+from joinedup.demo.casework import assessment_answers
+from joinedup.demo.families import ANCHOR
+from joinedup.episodes import feedback
+from joinedup.episodes import services as t
+from joinedup.episodes.models import (
     Action,
-    Assessment,
-    ChronologyKind,
     Closure,
     Episode,
     EpisodeStatusChange,
     LeadHandover,
     Meeting,
     PlanVersion,
-    RequestEvent,
-    RequestForSupport,
     TeamDecision,
     TeamMember,
-    TriageDecision,
 )
-from joinedup.demo.casework import assessment_answers
-from joinedup.demo.families import ANCHOR
+from joinedup.frontdoor import services
+from joinedup.frontdoor.models import RequestEvent, RequestForSupport, TriageDecision
 from joinedup.outcomes.selectors import default_categories
 from joinedup.partnership.models import Practitioner
 from joinedup.people import services as people_services

@@ -9,11 +9,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
+from joinedup.audit import services as audit
+from joinedup.audit.models import Action
 from joinedup.errors import NotFound
 from joinedup.partnership.models import Organisation, Practitioner, Profession, Role, Team
 from joinedup.partnership.staff import StaffRow
-from joinedup.sharing import audit
-from joinedup.sharing.models import Action
 
 
 def may_load_staff(actor: Any) -> bool:
@@ -152,8 +152,9 @@ class _Checker:
 
 
 def _open_work(practitioner: Practitioner) -> Handover:
-    from joinedup.casework.models import Action as PlanAction
-    from joinedup.casework.models import Episode, RequestForSupport
+    from joinedup.episodes.models import Action as PlanAction
+    from joinedup.episodes.models import Episode
+    from joinedup.frontdoor.models import RequestForSupport
 
     return Handover(
         practitioner,

@@ -10,6 +10,8 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from joinedup.audit import services as audit
+from joinedup.audit.models import Action
 from joinedup.people.models import (
     INVERSE_LABEL,
     HouseholdMembership,
@@ -17,8 +19,7 @@ from joinedup.people.models import (
     Person,
     Relationship,
 )
-from joinedup.sharing import audit, policy
-from joinedup.sharing.models import Action
+from joinedup.sharing import policy
 
 
 def _search(qs: QuerySet[Person], name: str, date_of_birth: date | None) -> QuerySet[Person]:

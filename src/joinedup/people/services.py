@@ -11,6 +11,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from joinedup.audit import services as audit
+from joinedup.audit.models import Action
 from joinedup.errors import ApplicationError, NotFound
 from joinedup.partnership.models import Organisation, Practitioner
 from joinedup.people import identifiers
@@ -28,8 +30,7 @@ from joinedup.people.models import (
     RelationshipKind,
     Sex,
 )
-from joinedup.sharing import audit, policy
-from joinedup.sharing.models import Action
+from joinedup.sharing import policy
 
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read over the phone
 
@@ -308,7 +309,7 @@ def _tell_childrens_chronologies(
 ) -> None:
     """A new adult in a child's household is a significant event: it goes to the chronology of
     each child there whom the actor may see (the pattern rule raises the alert)."""
-    from joinedup.casework import chronology
+    from joinedup.chronology import services as chronology
 
     for child in residents:
         if child.kind != PersonKind.CHILD:

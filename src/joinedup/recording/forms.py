@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from joinedup.casework.models import Meeting
+from joinedup.episodes.models import Meeting
 from joinedup.recording import files
 from joinedup.recording.models import Attendance, NoteKind, Visibility
 from joinedup.web.forms import GovukDateField, GovukFormMixin

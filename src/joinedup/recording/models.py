@@ -13,7 +13,7 @@ from django.core.files.storage import Storage, storages
 from django.db import models
 from django.db.models import Q
 
-from joinedup.casework.models import Action, Episode, Meeting
+from joinedup.episodes.models import Action, Episode, Meeting
 from joinedup.partnership.models import Organisation, Practitioner, RecordVisibility
 from joinedup.people.models import Person
 

@@ -7,12 +7,13 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from joinedup.casework.models import Episode
+from joinedup.audit import services as audit
+from joinedup.audit.models import Action
+from joinedup.episodes.models import Episode
 from joinedup.errors import NotFound
 from joinedup.people.models import Person
 from joinedup.recording.models import CaseNote, Document, MeetingInvitation
-from joinedup.sharing import audit, policy
-from joinedup.sharing.models import Action
+from joinedup.sharing import policy
 
 
 def _int(value: Any) -> int:

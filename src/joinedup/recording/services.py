@@ -15,8 +15,10 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from joinedup.casework.models import Action as PlanAction
-from joinedup.casework.models import Episode, Meeting, TeamMember
+from joinedup.audit import services as audit
+from joinedup.audit.models import Action
+from joinedup.episodes.models import Action as PlanAction
+from joinedup.episodes.models import Episode, Meeting, TeamMember
 from joinedup.errors import ApplicationError, NotFound
 from joinedup.partnership.models import Practitioner
 from joinedup.people.models import Person
@@ -32,9 +34,8 @@ from joinedup.recording.models import (
     NoteKind,
     Visibility,
 )
-from joinedup.sharing import audit, policy
+from joinedup.sharing import policy
 from joinedup.sharing.lawful import Basis
-from joinedup.sharing.models import Action
 
 # --- Whose record: a person or an episode ----------------------------------------------------
 
@@ -107,7 +108,7 @@ def _check_note(fields: dict[str, Any]) -> None:
 def _to_chronology(actor: Practitioner, note: CaseNote) -> None:
     """A significant note goes to the chronology of each person it is about (that the actor
     may see), where the pattern rules look at it with every other agency's entries."""
-    from joinedup.casework import chronology
+    from joinedup.chronology import services as chronology
 
     for person in _subject_persons(note.person, note.episode):
         if not policy.person_decision(actor, person, "chronology").allowed:

@@ -19,8 +19,11 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from joinedup.casework.models import Episode, RequestForSupport, RequestStatus, TeamMember
+from joinedup.audit import services as audit
+from joinedup.audit.models import Action
+from joinedup.episodes.models import Episode, TeamMember
 from joinedup.errors import NotFound
+from joinedup.frontdoor.models import RequestForSupport, RequestStatus
 from joinedup.partnership.models import Role, Sector, SharingAgreement, Team
 from joinedup.people.models import (
     HIDDEN_SERVICE_CATEGORIES,
@@ -28,7 +31,6 @@ from joinedup.people.models import (
     Person,
     SensitiveCategory,
 )
-from joinedup.sharing import audit
 from joinedup.sharing.lawful import (
     SPECIAL_CATEGORIES,
     Basis,
@@ -38,7 +40,6 @@ from joinedup.sharing.lawful import (
     StatutoryDuty,
 )
 from joinedup.sharing.models import (
-    Action,
     AddressPermission,
     AdviceRequest,
     BreakGlass,
@@ -205,12 +206,12 @@ def _require(user: Any, qs: QuerySet[Any], object_id: Any, object_type: str, pur
 def require_request(user: Any, request_id: Any, purpose: str = "triage") -> RequestForSupport:
     """Security: a request the user may not see answers exactly as a missing one."""
     return _require(
-        user, requests_visible_to(user), request_id, "casework.requestforsupport", purpose
+        user, requests_visible_to(user), request_id, "frontdoor.requestforsupport", purpose
     )
 
 
 def require_episode(user: Any, episode_id: Any, purpose: str = "casework") -> Episode:
-    return _require(user, episodes_visible_to(user), episode_id, "casework.episode", purpose)
+    return _require(user, episodes_visible_to(user), episode_id, "episodes.episode", purpose)
 
 
 def involvements_visible_to(user: Any, person: Person) -> QuerySet[Involvement]:
@@ -659,7 +660,7 @@ def require_family_episode(user: Any, episode_id: Any, purpose: str = "family") 
         except (TypeError, ValueError):
             found = None
     if found is None:
-        raise refuse(user, object_type="casework.episode", object_id=episode_id, purpose=purpose)
+        raise refuse(user, object_type="episodes.episode", object_id=episode_id, purpose=purpose)
     return found
 
 
