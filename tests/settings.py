@@ -13,3 +13,14 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 AXES_FAILURE_LIMIT = 3
 JOINEDUP_INLINE_JOBS = True  # background jobs run in the request, inside the test transaction
+
+# Documents uploaded by tests go to a temporary directory, never under var/.
+import tempfile  # noqa: E402
+
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "documents": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": tempfile.mkdtemp(prefix="joinedup-test-documents-")},
+    },
+}

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from joinedup.audit import services as audit
@@ -578,3 +578,32 @@ def attendance_record(
     current.save(update_fields=["attendance_recorded_at", "version"])
     _audit_invitation(actor, current, Action.UPDATE, change="attendance")
     return current
+
+
+# --- Retention ---------------------------------------------------------------------------------
+
+
+def erasure_querysets(
+    *, person_ids: list[int] | None = None, episode_ids: list[int] | None = None
+) -> list[Any]:
+    """What retention erases with persons or episodes: their notes (with versions), documents
+    and invitations, in an order the PROTECT links allow. Call inside the erasing transaction:
+    the stored files are deleted once it commits (never before, so a rollback loses nothing)."""
+    persons, episodes = person_ids or [], episode_ids or []
+    about = Q(person_id__in=persons) | Q(episode_id__in=episodes)
+    notes = CaseNote.objects.filter(about)
+    documents = Document.objects.filter(about)
+    stored = [(d.file.storage, d.file.name) for d in documents if d.file]
+
+    def delete_files() -> None:
+        for storage, name in stored:
+            storage.delete(name)
+
+    transaction.on_commit(delete_files)
+    return [
+        CaseNoteVersion.objects.filter(note__in=notes),
+        notes,
+        documents,
+        Invitee.objects.filter(Q(person_id__in=persons) | Q(invitation__episode_id__in=episodes)),
+        MeetingInvitation.objects.filter(episode_id__in=episodes),
+    ]
