@@ -11,7 +11,7 @@ from joinedup.demo import loader
 from joinedup.partnership import services as partnership
 from joinedup.partnership.models import Practitioner
 from joinedup.partnership.staff import read_staff_file
-from joinedup.people.models import HouseholdMembership, Person, Relationship
+from joinedup.people.models import HouseholdMembership, Person
 from joinedup.recording.models import CaseNote, Document, MeetingInvitation
 
 pytestmark = pytest.mark.django_db
@@ -27,10 +27,9 @@ def test_the_demo_records_a_visit_a_household_change_a_report_and_a_review():
     review = MeetingInvitation.objects.get(episode__persons=jodie, kind="review")
     assert review.invitees.filter(person=jodie).exists()
     assert Document.objects.get(invitation=review).content_type == "application/pdf"
-    partner = Relationship.objects.get(kind="parent_partner", person__given_name="Wayne")
-    assert PatternAlert.objects.filter(
-        rule="new_adult_in_household", person=partner.relative
-    ).exists()
+    told = CaseNote.objects.get(kind="school_contact", what_happened__contains="new partner")
+    assert HouseholdMembership.objects.filter(person=told.person).exists()
+    assert not PatternAlert.objects.filter(rule="new_adult_in_household").exists()
     notes = CaseNote.objects.count()
     loader.load(families=25, seed=2026)
     assert CaseNote.objects.count() == notes  # loading again adds nothing

@@ -4,8 +4,9 @@ review and the review itself arranged with the team and the family.
 The Carters lived with Dean until Jodie and the children moved to the refuge two months ago.
 Grace Okafor (their lead professional) has recorded a home visit there, shared with the team,
 uploaded the health visiting report for the review and invited the team and Jodie to it.
-In a generated family, a mother's new partner moved in twelve days ago: recorded as a household
-change, it raised the "new adult in the household" alert for the lead professional.
+In a generated family, the school has told the lead professional that a new partner has moved
+in: recording it from the child's page (Add someone to the family, living with them since) raises
+the "new adult in the household" alert.
 An organisation new to the partnership (Riverside Youth Project) has no staff yet: an
 administrator loads them from docs/examples/staff-riverside.csv at /staff/load/.
 
@@ -23,7 +24,7 @@ from django.utils import timezone
 from joinedup.episodes.models import Episode, EpisodeStatus
 from joinedup.partnership.models import Organisation, Practitioner, Sector
 from joinedup.people import services as people
-from joinedup.people.models import HouseholdMembership, Person, PersonKind
+from joinedup.people.models import Person, PersonKind
 from joinedup.recording import services as recording
 from joinedup.recording.models import CaseNote
 from joinedup.sharing import policy
@@ -142,47 +143,35 @@ def _at(day, hour: int):  # type: ignore[no-untyped-def]
 _CARTERS = [(1, "jodie"), (2, "dean"), (3, "mia"), (4, "tyler")]
 
 
-def _new_partner() -> bool:
-    """In the first open generated episode with a mother: a new partner moves in."""
+def _generated_household() -> bool:
+    """In the first open generated episode with a parent: the household the children live in
+    with them, and the school's note that a new partner has been seen. Recording the partner
+    moving in (from the child's page: Add someone to the family) raises the alert."""
     today = timezone.localdate()
     for episode in Episode.objects.filter(status=EpisodeStatus.OPEN).order_by("pk")[:10]:
         children = list(episode.persons.filter(kind=PersonKind.CHILD))
         adults = [p for p in policy.family_participants(episode) if p.kind == PersonKind.ADULT]
         if not children or not adults or episode.persons.filter(reference__startswith="FAM-"):
             continue
-        lead = episode.lead_professional
         home = today - timedelta(days=3 * 365)
         people.household_join(actor=None, person=adults[0], moved_in_on=home)
         for child in children:
-            if not HouseholdMembership.objects.filter(person=child).exists():
-                born = child.date_of_birth or home
-                people.household_join(
-                    actor=None, person=child, with_person=adults[0], moved_in_on=max(home, born)
-                )
-        people.family_member_add(
-            actor=lead,
-            anchor=children[0],
-            kind="parent_partner",
-            new_person={
-                "given_name": "Wayne",
-                "family_name": "Harper",
-                "kind": PersonKind.ADULT,
-                "date_of_birth": today.replace(year=today.year - 31),
-            },
-            lives_with_since=today - timedelta(days=12),
-        )
+            born = child.date_of_birth or home
+            people.household_join(
+                actor=None, person=child, with_person=adults[0], moved_in_on=max(home, born)
+            )
         recording.case_note_record(
-            actor=lead,
+            actor=episode.lead_professional,
             person=children[0],
             kind="school_contact",
-            occurred_on=today - timedelta(days=10),
+            occurred_on=today - timedelta(days=3),
             who_was_seen="The class teacher",
             child_seen=True,
             child_seen_alone=False,
-            what_happened="The school says a new partner has moved in and collects the children.",
-            what_next="Meet the family at home this week.",
+            what_happened="The school says a new partner of "
+            f"{adults[0].given_name}'s has moved in and now collects the children.",
+            what_next="Record the household change and visit the family at home this week.",
             visibility="team",
-            significant=True,
         )
         return True
     return False
@@ -197,5 +186,5 @@ def load_recording() -> int:
     if CaseNote.objects.exists() or not Person.objects.filter(reference="FAM-CARTER-1").exists():
         return 0
     _carters()
-    _new_partner()
+    _generated_household()
     return CaseNote.objects.count()

@@ -18,6 +18,7 @@ from joinedup.recording.schemas import (
     InvitationChangeIn,
     InvitationIn,
     InvitationOut,
+    InviteeOut,
     NoteEditIn,
     NoteIn,
     NoteOut,
@@ -71,14 +72,14 @@ def _invitation(i: MeetingInvitation) -> InvitationOut:
         sequence=i.sequence,
         version=i.version,
         invitees=[
-            {
-                "id": v.pk,
-                "name": v.name,
-                "practitioner_id": v.practitioner_id,
-                "person_id": v.person_id,
-                "emailed": bool(v.email),
-                "attendance": v.attendance,
-            }
+            InviteeOut(
+                id=v.pk,
+                name=v.name,
+                practitioner_id=v.practitioner_id,
+                person_id=v.person_id,
+                emailed=bool(v.email),
+                attendance=v.attendance,
+            )
             for v in i.invitees.all()
         ],
     )

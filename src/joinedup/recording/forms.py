@@ -97,10 +97,10 @@ class DocumentForm(GovukFormMixin, forms.Form):
     visibility = forms.ChoiceField(
         label="Who may read this document", choices=Visibility.choices, widget=forms.RadioSelect
     )
-    invitation = forms.ModelChoiceField(
+    invitation: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label="For a meeting (optional)", queryset=None, required=False, empty_label="No meeting"
     )
-    action = forms.ModelChoiceField(
+    action: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label="For an action (optional)", queryset=None, required=False, empty_label="No action"
     )
 

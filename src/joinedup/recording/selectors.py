@@ -183,7 +183,7 @@ def invitation_choices(*, user: Any, episode: Episode) -> tuple[list[Any], list[
         .select_related("practitioner")
         .order_by("practitioner__last_name")
     )
-    practitioners = {m.practitioner.pk: m.practitioner for m in team}
+    practitioners = {m.practitioner.pk: m.practitioner for m in team if m.practitioner}
     if episode.lead_professional_id and episode.lead_professional_id not in practitioners:
         practitioners[episode.lead_professional_id] = episode.lead_professional
     family = list(policy.family_participants(episode).order_by("family_name", "given_name"))

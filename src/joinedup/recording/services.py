@@ -469,6 +469,7 @@ def invitation_schedule(
     _check_when(starts_at, ends_at)
     _check_where(place, link)
     invitees = _invitees(episode, practitioners or [], persons or [])
+    assert starts_at is not None and ends_at is not None  # _check_when
     invitation = MeetingInvitation.objects.create(
         episode=episode,
         kind=kind,
