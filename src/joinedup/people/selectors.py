@@ -219,3 +219,35 @@ def _int(value: Any) -> int:
         return int(value)
     except (TypeError, ValueError):
         return -1
+
+
+def relationship_for_change(*, user: Any, relationship_id: Any) -> Relationship:
+    """A current relationship, to end: the user may see the person it is recorded for (the
+    relative). Security: same 404, audited, when missing or not allowed."""
+    found = (
+        Relationship.objects.filter(pk=_int(relationship_id), ended_on__isnull=True)
+        .select_related("person", "relative")
+        .first()
+    )
+    if found is None or not policy.person_decision(user, found.relative).allowed:
+        raise policy.refuse(
+            user, object_type="people.relationship", object_id=relationship_id, purpose="casework"
+        )
+    return found
+
+
+def membership_for_change(*, user: Any, membership_id: Any) -> HouseholdMembership:
+    """A household membership, to record the move out of: the user may see its person."""
+    found = (
+        HouseholdMembership.objects.filter(pk=_int(membership_id))
+        .select_related("household", "person")
+        .first()
+    )
+    if found is None or not policy.person_decision(user, found.person).allowed:
+        raise policy.refuse(
+            user,
+            object_type="people.householdmembership",
+            object_id=membership_id,
+            purpose="casework",
+        )
+    return found

@@ -6,15 +6,7 @@ app_name = "people"
 
 urlpatterns = [
     path("people/<int:person_id>/family/add/", views.family_add, name="family-add"),
-    path(
-        "people/<int:person_id>/relationships/<int:pk>/end/",
-        views.relationship_end,
-        name="relationship-end",
-    ),
+    path("relationships/<int:pk>/end/", views.relationship_end, name="relationship-end"),
     path("people/<int:person_id>/household/", views.household, name="household"),
-    path(
-        "people/<int:person_id>/household/<int:pk>/moved-out/",
-        views.household_leave,
-        name="household-leave",
-    ),
+    path("households/<int:pk>/moved-out/", views.household_leave, name="household-leave"),
 ]

@@ -59,9 +59,9 @@ def family_add(request: AuthedRequest, person_id: int) -> HttpResponse:
 
 @login_required
 @not_found_as_404
-def relationship_end(request: AuthedRequest, person_id: int, pk: int) -> HttpResponse:
-    person = selectors.person_for_family_change(user=request.user, person_id=person_id)
-    relationship = selectors.relationship_get(user=request.user, person=person, relationship_id=pk)
+def relationship_end(request: AuthedRequest, pk: int) -> HttpResponse:
+    relationship = selectors.relationship_for_change(user=request.user, relationship_id=pk)
+    person = relationship.relative
     form = RelationshipEndForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         done = call_service(
@@ -105,9 +105,9 @@ def household(request: AuthedRequest, person_id: int) -> HttpResponse:
 
 @login_required
 @not_found_as_404
-def household_leave(request: AuthedRequest, person_id: int, pk: int) -> HttpResponse:
-    person = selectors.person_for_family_change(user=request.user, person_id=person_id)
-    membership = selectors.membership_get(user=request.user, person=person, membership_id=pk)
+def household_leave(request: AuthedRequest, pk: int) -> HttpResponse:
+    membership = selectors.membership_for_change(user=request.user, membership_id=pk)
+    person = membership.person
     form = MoveOutForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         done = call_service(
