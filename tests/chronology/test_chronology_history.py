@@ -96,7 +96,10 @@ def test_after_step_up_the_team_may_know_of_every_service(teacher, child, open_e
     social_worker = factories.practitioner(
         factories.organisation("CSC", sector="statutory"), profession="social_worker"
     )
-    t.episode_step_up(actor=teacher, episode=open_episode, to=social_worker, reason="s47")
+    proposal = t.episode_step_up(
+        actor=teacher, episode=open_episode, to=social_worker, reason="s47"
+    )
+    t.lead_proposal_accept(actor=social_worker, proposal=proposal)
     view = c.chronology_get(user=social_worker, episode_id=open_episode.pk)
     assert "Involvement ended" in {
         r[1] for r in involvement_rows(view) if r[2] == "Demo Sexual Health Clinic"

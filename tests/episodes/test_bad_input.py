@@ -146,9 +146,10 @@ def test_two_handovers_at_once_leave_one_lead(client, episode, teacher, hv):
     version = episode.version
     other = factories.practitioner(teacher.organisation)
     t.member_add(actor=teacher, episode=episode, practitioner=other, role="Teacher")
-    t.lead_professional_hand_over(
+    proposal = t.lead_professional_hand_over(
         actor=teacher, episode=episode, to=hv, reason="a", expected_version=version
     )
+    t.lead_proposal_accept(actor=hv, proposal=proposal)
     with pytest.raises(ApplicationError) as error:
         t.lead_professional_hand_over(
             actor=teacher, episode=episode, to=other, reason="b", expected_version=version
@@ -159,7 +160,8 @@ def test_two_handovers_at_once_leave_one_lead(client, episode, teacher, hv):
 
 
 def test_after_a_handover_only_the_new_lead_is_named_lead(client, episode, teacher, hv):
-    t.lead_professional_hand_over(actor=teacher, episode=episode, to=hv, reason="Agreed")
+    proposal = t.lead_professional_hand_over(actor=teacher, episode=episode, to=hv, reason="Agreed")
+    t.lead_proposal_accept(actor=hv, proposal=proposal)
     roles = dict(
         TeamMember.objects.filter(episode=episode, left_at__isnull=True).values_list(
             "practitioner_id", "role"

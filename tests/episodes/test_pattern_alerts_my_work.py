@@ -117,7 +117,10 @@ def test_only_the_lead_acknowledges(nurse, teacher, child, open_episode, hv_memb
 
 def test_a_new_lead_takes_over_the_waiting_alerts(nurse, teacher, child, open_episode, hv_member):
     [alert] = three_not_brought(nurse, child)
-    t.lead_professional_hand_over(actor=teacher, episode=open_episode, to=nurse, reason="Agreed")
+    proposal = t.lead_professional_hand_over(
+        actor=teacher, episode=open_episode, to=nurse, reason="Agreed"
+    )
+    t.lead_proposal_accept(actor=nurse, proposal=proposal)
     assert selectors.my_work(user=teacher).pattern_alerts == []
     assert [a.pk for a in selectors.my_work(user=nurse).pattern_alerts] == [alert.pk]
     open_episode.refresh_from_db()

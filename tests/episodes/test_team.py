@@ -58,13 +58,16 @@ def test_the_lead_is_a_member_and_members_see_the_episode(
 
 
 def test_exactly_one_lead_and_the_handover_is_recorded(episode, teacher, hv_member, health_visitor):
-    t.lead_professional_hand_over(
+    proposal = t.lead_professional_hand_over(
         actor=teacher,
         episode=episode,
         to=health_visitor,
         reason="Agreed at the first meeting.",
         family_preference="Mum prefers the health visitor.",
     )
+    episode.refresh_from_db()
+    assert episode.lead_professional == teacher  # nothing changes until they accept
+    t.lead_proposal_accept(actor=health_visitor, proposal=proposal)
     episode.refresh_from_db()
     assert episode.lead_professional == health_visitor
     handover = LeadHandover.objects.latest("at")
@@ -78,7 +81,10 @@ def test_exactly_one_lead_and_the_handover_is_recorded(episode, teacher, hv_memb
 
 def test_a_stale_handover_is_refused(episode, teacher, hv_member, health_visitor):
     version = episode.version
-    t.lead_professional_hand_over(actor=teacher, episode=episode, to=health_visitor, reason="a")
+    proposal = t.lead_professional_hand_over(
+        actor=teacher, episode=episode, to=health_visitor, reason="a"
+    )
+    t.lead_proposal_accept(actor=health_visitor, proposal=proposal)
     with pytest.raises(ApplicationError) as error:
         t.lead_professional_hand_over(
             actor=health_visitor, episode=episode, to=teacher, reason="b", expected_version=version
@@ -262,12 +268,16 @@ def test_step_up_step_down_and_close_keep_one_history(episode, teacher, health_v
     social_worker = factories.practitioner(
         factories.organisation("CSC", sector="statutory"), profession="social_worker"
     )
-    t.episode_step_up(
+    proposal = t.episode_step_up(
         actor=teacher, episode=episode, to=social_worker, reason="Section 47 threshold met."
     )
+    t.lead_proposal_accept(actor=social_worker, proposal=proposal)
     episode.refresh_from_db()
     assert episode.status == EpisodeStatus.STEPPED_UP and episode.lead_professional == social_worker
-    t.episode_step_down(actor=social_worker, episode=episode, to=teacher, reason="Risk reduced.")
+    proposal = t.episode_step_down(
+        actor=social_worker, episode=episode, to=teacher, reason="Risk reduced."
+    )
+    t.lead_proposal_accept(actor=teacher, proposal=proposal)
     episode.refresh_from_db()
     assert episode.status == EpisodeStatus.STEPPED_DOWN
     closure = t.episode_close(

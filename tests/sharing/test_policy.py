@@ -97,7 +97,8 @@ def test_a_safeguarding_basis_opens_the_whole_index(teacher, child, school):
         factories.organisation("CSC", sector="statutory"), profession="social_worker"
     )
     episode = casework.episode_open_practitioner_led(actor=teacher, persons=[child])
-    team.episode_step_up(actor=teacher, episode=episode, to=social_worker, reason="s47")
+    proposal = team.episode_step_up(actor=teacher, episode=episode, to=social_worker, reason="s47")
+    team.lead_proposal_accept(actor=social_worker, proposal=proposal)
     orgs = {i.organisation for i in policy.involvements_visible_to(social_worker, child)}
     assert camhs in orgs
 

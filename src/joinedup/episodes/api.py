@@ -71,6 +71,20 @@ class MemberIn(Schema):
     person_id: int | None = None
 
 
+class LeadProposalOut(Schema):
+    id: int
+    kind: str
+    status: str
+    proposed_id: int
+    proposed_by_id: int
+    reason: str
+    decline_reason: str
+
+
+class DeclineIn(Schema):
+    reason: str
+
+
 class HandoverIn(Schema):
     to_practitioner_id: int
     reason: str
@@ -298,7 +312,11 @@ def add_member(request: AuthedRequest, episode_id: int, body: MemberIn) -> Any:
     return Status(201, member)
 
 
-@router.post("/episodes/{episode_id}/lead", response=IdOut, summary="Hand over the lead")
+@router.post(
+    "/episodes/{episode_id}/lead",
+    response=LeadProposalOut,
+    summary="Propose a new lead (it takes effect when they accept)",
+)
 def hand_over(request: AuthedRequest, episode_id: int, body: HandoverIn) -> Any:
     episode = _episode(request, episode_id).episode
     to = _practitioner(body.to_practitioner_id, "to_practitioner_id")
@@ -412,7 +430,7 @@ def acknowledge(request: AuthedRequest, episode_id: int, incident_id: int) -> An
     return services.incident_acknowledge(actor=request.user, incident=incident)
 
 
-@router.post("/episodes/{episode_id}/step-up", response=IdOut)
+@router.post("/episodes/{episode_id}/step-up", response=LeadProposalOut)
 def step_up(request: AuthedRequest, episode_id: int, body: StepIn) -> Any:
     episode = _episode(request, episode_id).episode
     to = _practitioner(body.to_practitioner_id, "to_practitioner_id")
@@ -423,7 +441,7 @@ def step_up(request: AuthedRequest, episode_id: int, body: StepIn) -> Any:
         )
 
 
-@router.post("/episodes/{episode_id}/step-down", response=IdOut)
+@router.post("/episodes/{episode_id}/step-down", response=LeadProposalOut)
 def step_down(request: AuthedRequest, episode_id: int, body: StepIn) -> Any:
     episode = _episode(request, episode_id).episode
     to = _practitioner(body.to_practitioner_id, "to_practitioner_id")
@@ -432,6 +450,32 @@ def step_down(request: AuthedRequest, episode_id: int, body: StepIn) -> Any:
         return services.episode_step_down(
             actor=request.user, episode=episode, to=to, reason=body.reason
         )
+
+
+def _proposal_for_me(request: AuthedRequest, episode_id: int, proposal_id: int) -> Any:
+    return selectors.lead_proposal_get(
+        user=request.user, episode_id=episode_id, proposal_id=proposal_id
+    )
+
+
+@router.post(
+    "/episodes/{episode_id}/lead-proposals/{proposal_id}/accept",
+    response=LeadProposalOut,
+    summary="Accept the lead (the practitioner proposed only)",
+)
+def accept_lead(request: AuthedRequest, episode_id: int, proposal_id: int) -> Any:
+    proposal = _proposal_for_me(request, episode_id, proposal_id)
+    return services.lead_proposal_accept(actor=request.user, proposal=proposal)
+
+
+@router.post(
+    "/episodes/{episode_id}/lead-proposals/{proposal_id}/decline",
+    response=LeadProposalOut,
+    summary="Decline the lead, with a reason (the practitioner proposed only)",
+)
+def decline_lead(request: AuthedRequest, episode_id: int, proposal_id: int, body: DeclineIn) -> Any:
+    proposal = _proposal_for_me(request, episode_id, proposal_id)
+    return services.lead_proposal_decline(actor=request.user, proposal=proposal, reason=body.reason)
 
 
 @router.post("/episodes/{episode_id}/close", response=IdOut)

@@ -15,9 +15,11 @@ from joinedup.episodes.models import (
     ClosureFeedback,
     CriticalIncident,
     Episode,
+    LeadProposal,
     Meeting,
     OutcomeJudgement,
 )
+from joinedup.episodes.selectors import lead_candidates
 from joinedup.outcomes.models import OutcomeCategory
 from joinedup.outcomes.selectors import default_categories
 from joinedup.partnership.models import Practitioner
@@ -85,14 +87,12 @@ class HandoverForm(GovukFormMixin, forms.Form):
         kwargs.setdefault("initial", {"expected_version": episode.version})
         super().__init__(*args, **kwargs)
         field = _choice(self, "to")
-        field.queryset = (
-            Practitioner.objects.filter(
-                memberships__episode=episode, memberships__left_at__isnull=True
-            )
-            .exclude(pk=episode.lead_professional_id)
-            .select_related("organisation")
-        )
+        field.queryset = lead_candidates(episode, LeadProposal.Kind.HANDOVER)
         field.label_from_instance = _practitioner_label  # type: ignore[method-assign,assignment]
+        field.help_text = (
+            "Someone in the team whose role includes leading. They take the lead when they "
+            "accept; nothing changes until then."
+        )
 
 
 class OutcomeForm(GovukFormMixin, forms.Form):
@@ -258,14 +258,27 @@ class StepForm(GovukFormMixin, forms.Form):
     to = forms.ModelChoiceField(label="Who will lead now", queryset=Practitioner.objects.none())
     reason = forms.CharField(label="Reason", widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args: Any, episode: Episode, profession: str | None = None, **kwargs: Any):
+    def __init__(self, *args: Any, episode: Episode, kind: str, **kwargs: Any):
         super().__init__(*args, **kwargs)
         field = _choice(self, "to")
-        qs = Practitioner.objects.filter(is_active=True, organisation__isnull=False)
-        field.queryset = (qs.filter(profession=profession) if profession else qs).select_related(
-            "organisation"
-        )
+        field.queryset = lead_candidates(episode, kind)
+        if kind == LeadProposal.Kind.STEP_DOWN:
+            # The lead may stay the same at step-down: the social worker keeps the family.
+            field.queryset = field.queryset | Practitioner.objects.filter(
+                pk=episode.lead_professional_id
+            )
         field.label_from_instance = _practitioner_label  # type: ignore[method-assign,assignment]
+        field.help_text = (
+            "They take the lead when they accept; nothing changes until then. "
+            "Choose yourself to take it now."
+        )
+        field.widget.attrs["data-module"] = "autocomplete"
+
+
+class LeadDeclineForm(GovukFormMixin, forms.Form):
+    reason = forms.CharField(
+        label="Why you cannot take the lead", widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class CloseForm(GovukFormMixin, forms.Form):

@@ -53,6 +53,15 @@ class Episode(models.Model):
     def is_active(self) -> bool:
         return self.status != EpisodeStatus.CLOSED
 
+    @property
+    def family_label(self) -> str:
+        """The people it is about, children first, as the family gives their names: for lists
+        shown to the team (use with `prefetch_related("persons")`)."""
+        persons = sorted(self.persons.all(), key=lambda p: (p.kind != "child", p.pk))
+        names = [p.full_name for p in persons[:3]]
+        more = len(persons) - len(names)
+        return ", ".join(names) + (f" and {more} more" if more > 0 else "")
+
 
 class EpisodeStatusChange(models.Model):
     episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="status_history")
@@ -128,6 +137,48 @@ class LeadHandover(models.Model):
 
     class Meta:
         ordering = ["at", "pk"]
+
+
+class LeadProposal(models.Model):
+    """A proposed change of lead professional (a handover, or the lead named at step-up or
+    step-down). Nothing changes until the proposed practitioner accepts; they may decline with a
+    reason. At most one proposal waits per episode."""
+
+    class Kind(models.TextChoices):
+        HANDOVER = "handover", "Handover"
+        STEP_UP = "step_up", "Step-up to children's social care"
+        STEP_DOWN = "step_down", "Step-down to early help"
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", "Waiting for an answer"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="lead_proposals")
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.HANDOVER)
+    proposed = models.ForeignKey(Practitioner, on_delete=models.PROTECT, related_name="+")
+    proposed_by = models.ForeignKey(Practitioner, on_delete=models.PROTECT, related_name="+")
+    proposed_at = models.DateTimeField(auto_now_add=True)
+    reason = models.TextField()
+    family_preference = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.WAITING)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    decline_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-proposed_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["episode"],
+                condition=Q(status="waiting"),
+                name="lead_proposal_one_waiting",
+            )
+        ]
+        indexes = [models.Index(fields=["proposed", "status"], name="lead_proposal_inbox_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} to {self.proposed} ({self.get_status_display()})"
 
 
 class WantedOutcome(models.Model):
@@ -298,6 +349,12 @@ class Disagreement(models.Model):
     )
     resolved_at = models.DateTimeField(null=True, blank=True)
     upheld = models.BooleanField(null=True, help_text="Did the resolution agree with the raiser?")
+    managers_told = models.ManyToManyField(
+        Practitioner,
+        blank=True,
+        related_name="escalations",
+        help_text="The managers (level 2) and senior leads (level 3) it was escalated to.",
+    )
     version = models.PositiveIntegerField(default=1)
 
     class Meta:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from joinedup.audit import services as audit
@@ -20,13 +20,17 @@ from joinedup.episodes.models import (
     Disagreement,
     Episode,
     EpisodeStatus,
+    LeadProposal,
     Meeting,
+    TeamMember,
 )
+from joinedup.episodes.services.lead import NOT_LEAD_ROLES, NOT_LEADS
 from joinedup.frontdoor.models import (
     Rating,
     RequestStatus,
 )
 from joinedup.frontdoor.selectors import requests_sent_to_me
+from joinedup.partnership.models import Practitioner, Profession, Role, Sector
 from joinedup.sharing import policy
 
 URGENCY: dict[str, int] = {Rating.RED: 0, Rating.AMBER: 1, Rating.GREEN: 2, Rating.BLUE: 3}
@@ -47,6 +51,11 @@ class EpisodeView:
     is_lead: bool
     review_due: date | None
     closure_feedback: list[Any] = field(default_factory=list)
+    lead_proposals: list[Any] = field(default_factory=list)
+
+    @property
+    def lead_waiting(self) -> Any:
+        return next((p for p in self.lead_proposals if p.status == "waiting"), None)
 
     @property
     def review_overdue(self) -> bool:
@@ -108,6 +117,7 @@ def episode_get(*, user: Any, episode_id: Any) -> EpisodeView:
         is_lead=episode.lead_professional_id == user.pk,
         review_due=meetings[0].next_review_on if meetings else None,
         closure_feedback=list(episode.closure_feedback.select_related("given_by", "recorded_by")),
+        lead_proposals=list(episode.lead_proposals.select_related("proposed", "proposed_by")[:10]),
     )
 
 
@@ -126,6 +136,61 @@ class MyWork:
     requests_waiting: list[Any]
     front_door_waiting: int
     pattern_alerts: list[Any] = field(default_factory=list)
+    lead_proposals: list[Any] = field(default_factory=list)
+    escalated_to_me: list[Any] = field(default_factory=list)
+    my_families: list[Any] = field(default_factory=list)
+    team_caseloads: list[Caseload] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Caseload:
+    """One practitioner who reports to the reader: what they lead and what they owe."""
+
+    practitioner: Practitioner
+    leading: int
+    member_of: int
+    actions_open: int
+    actions_overdue: int
+
+
+def team_caseloads(*, user: Any) -> list[Caseload]:
+    """For a manager: the caseload of each practitioner who reports to them (their own line
+    reports, and the practitioners of the teams they manage). Counts only: no family is named."""
+    reports = Practitioner.objects.filter(
+        Q(line_manager=user) | Q(team__manager=user, line_manager__isnull=True), is_active=True
+    ).exclude(pk=user.pk)
+    today = timezone.localdate()
+    open_episode = ~Q(status=EpisodeStatus.CLOSED)
+    open_action = ~Q(status__in=[ActionStatus.DONE, ActionStatus.NOT_DONE])
+    leading = dict(
+        Episode.objects.filter(open_episode, lead_professional__in=reports)
+        .values_list("lead_professional")
+        .annotate(n=Count("pk"))
+    )
+    member_of = dict(
+        TeamMember.objects.filter(
+            practitioner__in=reports,
+            left_at__isnull=True,
+            episode__in=Episode.objects.filter(open_episode),
+        )
+        .values_list("practitioner")
+        .annotate(n=Count("episode", distinct=True))
+    )
+    actions = ActionModel.objects.filter(open_action, owner__practitioner__in=reports)
+    actions_open = dict(actions.values_list("owner__practitioner").annotate(n=Count("pk")))
+    overdue = dict(
+        actions.filter(due_on__lt=today).values_list("owner__practitioner").annotate(n=Count("pk"))
+    )
+    return [
+        Caseload(
+            practitioner=p,
+            leading=leading.get(p.pk, 0),
+            member_of=member_of.get(p.pk, 0),
+            actions_open=actions_open.get(p.pk, 0),
+            actions_overdue=overdue.get(p.pk, 0),
+        )
+        for p in reports.select_related("organisation", "team").order_by("last_name", "first_name")
+    ]
 
 
 def my_work(*, user: Any, horizon_days: int = 14) -> MyWork:
@@ -138,6 +203,7 @@ def my_work(*, user: Any, horizon_days: int = 14) -> MyWork:
         )
         .exclude(status__in=[ActionStatus.DONE, ActionStatus.NOT_DONE])
         .select_related("episode")
+        .prefetch_related("episode__persons")
         .order_by("due_on")
     )
     latest = Meeting.objects.filter(episode=OuterRef("pk")).order_by("-held_on", "-pk")
@@ -146,9 +212,15 @@ def my_work(*, user: Any, horizon_days: int = 14) -> MyWork:
         .prefetch_related("persons")
         .order_by("next_review")
     )
+    member_of = set(
+        TeamMember.objects.filter(
+            practitioner=user, left_at__isnull=True, episode__in=episodes
+        ).values_list("episode_id", flat=True)
+    )
     disagreements = list(
         Disagreement.objects.filter(decision__episode__in=episodes, status=Disagreement.Status.OPEN)
         .select_related("decision__episode", "raised_by__practitioner")
+        .prefetch_related("decision__episode__persons")
         .order_by("level_due_at")
     )
     audit.record(
@@ -167,7 +239,9 @@ def my_work(*, user: Any, horizon_days: int = 14) -> MyWork:
         incidents_to_acknowledge=list(
             CriticalIncident.objects.filter(
                 episode__lead_professional=user, acknowledged_at__isnull=True
-            ).select_related("episode")
+            )
+            .select_related("episode")
+            .prefetch_related("episode__persons")
         ),
         disagreements=disagreements,
         requests_waiting=requests_sent_to_me(user=user),
@@ -178,4 +252,64 @@ def my_work(*, user: Any, horizon_days: int = 14) -> MyWork:
         else 0,
         # Raised once and stored when the chronology entry was recorded; here only read.
         pattern_alerts=chronology.pattern_alerts_for_lead(user=user),
+        lead_proposals=list(
+            LeadProposal.objects.filter(proposed=user, status=LeadProposal.Status.WAITING)
+            .select_related("episode", "proposed_by")
+            .prefetch_related("episode__persons")
+        ),
+        escalated_to_me=list(
+            Disagreement.objects.filter(managers_told=user, status=Disagreement.Status.OPEN)
+            .select_related("decision__episode", "decision__taken_by", "raised_by__practitioner")
+            .order_by("level_due_at")
+        ),
+        my_families=[
+            e for e in with_review if e.lead_professional_id == user.pk or e.pk in member_of
+        ],
+        team_caseloads=team_caseloads(user=user),
     )
+
+
+def lead_candidates(episode: Episode, kind: str) -> Any:
+    """Who may be proposed: the team for a handover; social workers of children's social care at
+    step-up; anyone who may lead at step-down. Never the current lead."""
+    qs = Practitioner.objects.filter(is_active=True, organisation__isnull=False).exclude(
+        profession__in=NOT_LEADS
+    )
+    if kind == LeadProposal.Kind.HANDOVER:
+        qs = qs.filter(memberships__episode=episode, memberships__left_at__isnull=True)
+    elif kind == LeadProposal.Kind.STEP_UP:
+        qs = qs.filter(profession=Profession.SOCIAL_WORKER, organisation__sector=Sector.STATUTORY)
+    roles = Practitioner.roles.through.objects.filter(practitioner_id=OuterRef("pk"))
+    other_work = Exists(roles.filter(role__code__in=NOT_LEAD_ROLES))
+    casework = Exists(roles.filter(role__code=Role.Code.PRACTITIONER))
+    return (
+        qs.filter(~other_work | casework)
+        .exclude(pk=episode.lead_professional_id)
+        .distinct()
+        .select_related("organisation")
+        .order_by("last_name", "first_name")
+    )
+
+
+def lead_proposal_get(*, user: Any, episode_id: Any, proposal_id: Any) -> LeadProposal:
+    """Security: only the practitioner asked to lead sees the proposal (the same 404 otherwise);
+    they see the family's names and the reason, a share on the basis of the work offered."""
+    proposal = (
+        LeadProposal.objects.filter(pk=proposal_id, episode_id=episode_id, proposed=user)
+        .select_related("episode", "proposed_by__organisation", "episode__lead_professional")
+        .prefetch_related("episode__persons")
+        .first()
+        if str(proposal_id).isdigit() and str(episode_id).isdigit()
+        else None
+    )
+    if proposal is None:
+        raise policy.refuse(user, object_type="episodes.leadproposal", object_id=proposal_id)
+    audit.record(
+        actor=user,
+        action=Action.VIEW,
+        obj=proposal,
+        persons=proposal.episode.persons.all(),
+        purpose="episode",
+        lawful_basis=policy.BASIS_EPISODE,
+    )
+    return proposal

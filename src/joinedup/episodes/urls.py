@@ -10,6 +10,11 @@ urlpatterns = [
     path("episodes/<int:pk>/", views.episode_detail, name="episode"),
     path("episodes/<int:pk>/team/add/", views.member_add, name="member-add"),
     path("episodes/<int:pk>/lead/", views.hand_over, name="hand-over"),
+    path(
+        "episodes/<int:pk>/lead/proposals/<int:proposal_pk>/",
+        views.lead_proposal,
+        name="lead-proposal",
+    ),
     path("episodes/<int:pk>/outcomes/add/", views.outcome_add, name="outcome-add"),
     path("episodes/<int:pk>/actions/add/", views.action_add, name="action-add"),
     path("episodes/<int:pk>/actions/<int:action_pk>/", views.action_update, name="action-update"),

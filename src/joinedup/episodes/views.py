@@ -19,6 +19,7 @@ from joinedup.episodes.models import (
     CriticalIncident,
     Disagreement,
     EpisodeStatus,
+    LeadProposal,
     PlanVersion,
     TeamDecision,
 )
@@ -63,7 +64,9 @@ def _form_page(
     takes_episode = "episode" in inspect.signature(form_class).parameters
     kwargs: dict[str, Any] = {"episode": episode} if takes_episode else {}
     kwargs |= form_kwargs or {}
-    form = form_class(request.POST if request.method == "POST" else None, initial=initial, **kwargs)
+    if initial is not None:  # a form's own initial values (its version, say) stay otherwise
+        kwargs["initial"] = initial
+    form = form_class(request.POST if request.method == "POST" else None, **kwargs)
     form.episode = episode
     if request.method == "POST" and form.is_valid():
         # By default a form's answers go to the service with the episode they change.
@@ -116,10 +119,10 @@ def hand_over(request: AuthedRequest, pk: int) -> HttpResponse:
         f.HandoverForm,
         services.lead_professional_hand_over,
         title="Change the lead professional",
-        button="Change the lead",
-        done="The lead professional has changed.",
+        button="Ask them to take the lead",
+        done="Asked. The lead changes when they accept; you will be told if they decline.",
         intro="There is always exactly one lead professional. Record why it is "
-        "changing, and what the family would prefer.",
+        "changing, and what the family would prefer. The person you choose is asked first.",
     )
 
 
@@ -296,8 +299,9 @@ def step_up(request: AuthedRequest, pk: int) -> HttpResponse:
         services.episode_step_up,
         title="Step up to children's social care",
         button="Step up",
-        done="Stepped up. The history continues in this episode.",
-        form_kwargs={"profession": "social_worker"},
+        done="Done. The social worker you named is asked to take the lead; the episode steps up "
+        "when they accept (at once if you named yourself). The history continues in this episode.",
+        form_kwargs={"kind": LeadProposal.Kind.STEP_UP},
     )
 
 
@@ -311,8 +315,39 @@ def step_down(request: AuthedRequest, pk: int) -> HttpResponse:
         services.episode_step_down,
         title="Step down to early help",
         button="Step down",
-        done="Stepped down to early help.",
+        done="Done. The episode steps down when the new lead accepts (at once if the lead stays "
+        "or you named yourself).",
+        form_kwargs={"kind": LeadProposal.Kind.STEP_DOWN},
     )
+
+
+@login_required
+@not_found_as_404
+def lead_proposal(request: AuthedRequest, pk: int, proposal_pk: int) -> HttpResponse:
+    """The proposed lead answers: accept, or decline with a reason. Nobody else sees this page."""
+    proposal = selectors.lead_proposal_get(
+        user=request.user, episode_id=pk, proposal_id=proposal_pk
+    )
+    form = f.LeadDeclineForm(request.POST if request.POST.get("answer") == "decline" else None)
+    if request.method == "POST":
+        if request.POST.get("answer") == "accept":
+            if call_service(
+                form, services.lead_proposal_accept, actor=request.user, proposal=proposal
+            ):
+                messages.success(
+                    request, f"You are now the lead professional for {proposal.episode.reference}."
+                )
+                return redirect("episodes:episode", pk)
+        elif form.is_valid() and call_service(
+            form,
+            services.lead_proposal_decline,
+            actor=request.user,
+            proposal=proposal,
+            **form.cleaned_data,
+        ):
+            messages.success(request, "Declined. Whoever asked you has been told why.")
+            return redirect("episodes:my-work")
+    return render(request, "episodes/lead_proposal.html", {"proposal": proposal, "form": form})
 
 
 @login_required
@@ -381,7 +416,11 @@ def episode_start(request: AuthedRequest, person_id: int) -> HttpResponse:
                 "professional until the first meeting agrees who.",
             )
             return redirect("episodes:episode", episode.pk)
-    return render(request, "episodes/episode_start.html", {"form": form, "person": view.person})
+    return render(
+        request,
+        "episodes/episode_start.html",
+        {"form": form, "person": view.person, "open_episodes": view.episodes},
+    )
 
 
 @login_required

@@ -118,6 +118,7 @@ class RequestView:
     hours_left: float | None
     events: list[Any] = field(default_factory=list)
     decision: TriageDecision | None = None
+    episodes: dict[int, list[Any]] = field(default_factory=dict)
 
 
 def request_get(*, user: Any, request_id: Any) -> RequestView:
@@ -163,6 +164,7 @@ def request_get(*, user: Any, request_id: Any) -> RequestView:
         hours_left=hours_left,
         events=list(request.events.select_related("actor")),
         decision=getattr(request, "decision", None),
+        episodes=policy.open_episodes_about(user, list(involvements)),
     )
 
 

@@ -306,6 +306,11 @@ def request_second_opinion(
 ) -> RequestEvent:
     request = _locked_request(request, None)
     _require_triage(actor, request)
+    if actor.pk == request.assigned_to_id:
+        raise ApplicationError(
+            "A second opinion comes from a colleague, not from the person deciding this request.",
+            field="opinion",
+        )
     if not opinion.strip():
         raise ApplicationError("Write the second opinion.", field="opinion")
     event = RequestEvent.objects.create(

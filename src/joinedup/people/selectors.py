@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -80,6 +80,11 @@ class PersonView:
     lawful_basis: str
     address: str
     postcode: str
+    episodes: list[Any] = field(default_factory=list)
+
+    @property
+    def has_open_episode(self) -> bool:
+        return bool(self.episodes)
 
     @property
     def address_withheld(self) -> bool:
@@ -146,6 +151,7 @@ def person_get(*, user: Any, person_id: Any, purpose: str = "casework") -> Perso
         lawful_basis=decision.lawful_basis,
         address=policy.WITHHELD if "address" in withheld else person.address,
         postcode=policy.WITHHELD if "postcode" in withheld else person.postcode,
+        episodes=policy.open_episodes_about(user, [person.pk]).get(person.pk, []),
     )
 
 

@@ -771,6 +771,41 @@ def may_answer_surveys(user: Any) -> bool:
     return is_practitioner(user)
 
 
+@dataclass(frozen=True)
+class EpisodeSighting:
+    """An open team around a person, as shown to a reader who may see the person: who leads and
+    how to reach them, and whether the reader may open the episode (its team only)."""
+
+    episode: Episode
+    may_open: bool
+
+
+def open_episodes_about(user: Any, person_ids: list[int]) -> dict[int, list[EpisodeSighting]]:
+    """For a reader already allowed to see these persons: every open team around each of them.
+    That a family has a lead professional is what every agency working with them must know; what
+    the team records stays with the team (`may_open`)."""
+    if not is_practitioner(user) or not person_ids:
+        return {}
+    episodes = list(
+        Episode.objects.filter(persons__in=person_ids)
+        .exclude(status="closed")
+        .select_related("lead_professional__organisation", "lead_professional__team", "lead_team")
+        .prefetch_related("persons")
+        .distinct()
+    )
+    mine = set(
+        episodes_visible_to(user)
+        .filter(pk__in=[e.pk for e in episodes])
+        .values_list("pk", flat=True)
+    )
+    found: dict[int, list[EpisodeSighting]] = {}
+    for episode in episodes:
+        for person in episode.persons.all():
+            if person.pk in person_ids:
+                found.setdefault(person.pk, []).append(EpisodeSighting(episode, episode.pk in mine))
+    return found
+
+
 # The daily record: case notes and documents (recording, issue #16) ---------------------------
 #
 # Decided: a note or document is about one person or one episode and belongs to its author's

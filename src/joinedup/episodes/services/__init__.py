@@ -11,6 +11,16 @@ from joinedup.episodes.services.disagreements import (  # noqa: F401
     incident_acknowledge,
     incident_record,
 )
+from joinedup.episodes.services.lead import (  # noqa: F401
+    NOT_LEAD_ROLES,
+    NOT_LEADS,
+    STATUS_AFTER,
+    lead_professional_hand_over,
+    lead_professional_propose,
+    lead_proposal_accept,
+    lead_proposal_decline,
+    lead_refusal,
+)
 from joinedup.episodes.services.lifecycle import episode_close, episode_step_down, episode_step_up  # noqa: F401
 from joinedup.episodes.services.opening import (  # noqa: F401
     episode_create,
@@ -29,7 +39,6 @@ from joinedup.episodes.services.team import (  # noqa: F401
     LEAD_ROLE,
     REVIEW_WEEKS,
     add_lead_as_member,
-    lead_professional_hand_over,
     member_add,
     member_remove,
 )

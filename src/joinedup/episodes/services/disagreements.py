@@ -17,9 +17,16 @@ from joinedup.episodes.models import (
     Episode,
     TeamDecision,
 )
-from joinedup.episodes.services.team import _audit, _current_member, _editable, _tell_team
+from joinedup.episodes.services.team import (
+    _audit,
+    _current_member,
+    _editable,
+    _link,
+    _tell_team,
+)
 from joinedup.errors import ApplicationError
 from joinedup.frontdoor import timeliness
+from joinedup.partnership import notify
 from joinedup.partnership.models import Practitioner
 
 # Working days allowed at each escalation level before it should go up.
@@ -112,15 +119,44 @@ def disagreement_escalate(
     Disagreement.objects.filter(pk=locked.pk).update(
         level=level, level_due_at=_level_due(level, timezone.now()), version=locked.version + 1
     )
-    DisagreementStep.objects.create(disagreement=locked, level=level, by=actor, note=note.strip())
+    told = _escalation_recipients(locked, level)
+    locked.managers_told.add(*told)
+    names = ", ".join(p.get_full_name() for p in told)
+    missing = "" if told else " No line manager is recorded for them: ask an administrator."
+    DisagreementStep.objects.create(
+        disagreement=locked,
+        level=level,
+        by=actor,
+        note=f"{note.strip()} (told: {names or 'nobody'}).{missing}",
+    )
     locked.refresh_from_db()
-    _audit(actor, AuditAction.UPDATE, locked, episode, level=level)
+    _audit(actor, AuditAction.UPDATE, locked, episode, level=level, told=[p.pk for p in told])
     _tell_team(
         episode,
         subject=f"Disagreement escalated in {episode.reference}",
-        body=f"Now at level {level}: {Disagreement.LEVELS[level].lower()}.",
+        body=f"Now at level {level}: {Disagreement.LEVELS[level].lower()}"
+        f"{' (' + names + ')' if names else ''}.{missing}",
+    )
+    notify.send(
+        told,
+        subject=f"A disagreement in {episode.reference} is escalated to you",
+        body=f"{Disagreement.LEVELS[level]}: {locked.text}",
+        link=_link(episode),
     )
     return locked
+
+
+def _escalation_recipients(disagreement: Disagreement, level: int) -> list[Practitioner]:
+    """Level 2: the line managers of the one who disagrees and of the one who decided.
+    Level 3: their managers in turn (the senior leads)."""
+    people = [disagreement.raised_by.practitioner, disagreement.decision.taken_by]
+    for _ in range(level - 1):
+        people = [p.manager for p in people if p is not None]
+    found: dict[int, Practitioner] = {}
+    for p in people:
+        if p is not None:
+            found.setdefault(p.pk, p)
+    return list(found.values())
 
 
 @transaction.atomic

@@ -11,12 +11,13 @@ from joinedup.episodes.models import (
     Episode,
     EpisodeStatus,
     EpisodeStatusChange,
+    LeadProposal,
 )
+from joinedup.episodes.services.lead import lead_professional_propose
 from joinedup.episodes.services.team import (
     _audit,
     _editable,
     _tell_team,
-    lead_professional_hand_over,
 )
 from joinedup.errors import ApplicationError
 from joinedup.partnership.models import Practitioner
@@ -28,56 +29,44 @@ def _change_status(actor: Practitioner, episode: Episode, status: str, reason: s
     episode.refresh_from_db()
 
 
-@transaction.atomic
 def episode_step_up(
     *,
     actor: Practitioner,
     episode: Episode,
     to: Practitioner,
     reason: str,
-) -> Episode:
-    """To children's social care: a social worker takes the lead; the history continues."""
-    _editable(actor, episode)
-    if episode.status == EpisodeStatus.STEPPED_UP:
-        raise ApplicationError("This episode is already with children's social care.", status=409)
+) -> LeadProposal:
+    """To children's social care: a social worker takes the lead when they accept; the history
+    continues. At once when the social worker steps the family up themselves."""
     if not reason.strip():
         raise ApplicationError("Give the reason for stepping up.", field="reason")
-    if to.pk != episode.lead_professional_id:
-        lead_professional_hand_over(
-            actor=actor,
-            episode=episode,
-            to=to,
-            reason=f"Step-up to children's social care: {reason.strip()}",
-        )
-        episode.refresh_from_db()
-    _change_status(actor, episode, EpisodeStatus.STEPPED_UP, reason.strip())
-    _audit(actor, AuditAction.UPDATE, episode, episode, status=EpisodeStatus.STEPPED_UP)
-    return episode
+    return lead_professional_propose(
+        actor=actor,
+        episode=episode,
+        to=to,
+        reason=f"Step-up to children's social care: {reason.strip()}",
+        kind=LeadProposal.Kind.STEP_UP,
+    )
 
 
-@transaction.atomic
 def episode_step_down(
     *,
     actor: Practitioner,
     episode: Episode,
     to: Practitioner,
     reason: str,
-) -> Episode:
-    _editable(actor, episode)
-    if episode.status != EpisodeStatus.STEPPED_UP:
-        raise ApplicationError(
-            "Only an episode with children's social care can step down.", status=409
-        )
+) -> LeadProposal:
+    """Back to early help: the new lead takes over when they accept (at once when it is the
+    current lead or themselves)."""
     if not reason.strip():
         raise ApplicationError("Give the reason for stepping down.", field="reason")
-    if to.pk != episode.lead_professional_id:
-        lead_professional_hand_over(
-            actor=actor, episode=episode, to=to, reason=f"Step-down to early help: {reason.strip()}"
-        )
-        episode.refresh_from_db()
-    _change_status(actor, episode, EpisodeStatus.STEPPED_DOWN, reason.strip())
-    _audit(actor, AuditAction.UPDATE, episode, episode, status=EpisodeStatus.STEPPED_DOWN)
-    return episode
+    return lead_professional_propose(
+        actor=actor,
+        episode=episode,
+        to=to,
+        reason=f"Step-down to early help: {reason.strip()}",
+        kind=LeadProposal.Kind.STEP_DOWN,
+    )
 
 
 @transaction.atomic

@@ -16,7 +16,6 @@ from joinedup.episodes.models import (
     ActionStatus,
     Episode,
     EpisodeStatus,
-    LeadHandover,
     TeamMember,
 )
 from joinedup.errors import ApplicationError, NotFound
@@ -155,56 +154,6 @@ def member_remove(*, actor: Practitioner, member: TeamMember) -> TeamMember:
 def add_lead_as_member(episode: Episode, lead: Practitioner) -> None:
     if _current_member(episode, lead) is None:
         TeamMember.objects.create(episode=episode, practitioner=lead, role=LEAD_ROLE)
-
-
-@transaction.atomic
-def lead_professional_hand_over(
-    *,
-    actor: Practitioner,
-    episode: Episode,
-    to: Practitioner,
-    reason: str,
-    family_preference: str = "",
-    expected_version: int | None = None,
-) -> LeadHandover:
-    """Exactly one active lead: the change, who, when and why, in one transaction."""
-    _editable(actor, episode)
-    episode = _locked_episode(episode, expected_version)
-    if not reason.strip():
-        raise ApplicationError("Say why the lead professional is changing.", field="reason")
-    if to.pk == episode.lead_professional_id:
-        raise ApplicationError(
-            f"{to.get_full_name()} is already the lead professional.", field="to"
-        )
-    if not policy.is_practitioner(to):
-        raise ApplicationError(
-            "The lead professional must work in a partner organisation.", field="to"
-        )
-    add_lead_as_member(episode, to)
-    # The outgoing lead stays in the team, no longer named as its lead.
-    outgoing = episode.lead_professional
-    TeamMember.objects.filter(
-        episode=episode, practitioner=outgoing, left_at__isnull=True, role=LEAD_ROLE
-    ).update(role=outgoing.get_profession_display() or "Team member")
-    handover = LeadHandover.objects.create(
-        episode=episode,
-        from_practitioner=episode.lead_professional,
-        to_practitioner=to,
-        reason=reason.strip(),
-        family_preference=family_preference.strip(),
-        recorded_by=actor,
-    )
-    Episode.objects.filter(pk=episode.pk).update(
-        lead_professional=to, lead_team=to.team, version=episode.version + 1
-    )
-    episode.refresh_from_db()
-    _audit(actor, AuditAction.UPDATE, episode, episode, lead_professional=to.pk)
-    _tell_team(
-        episode,
-        subject=f"New lead professional for {episode.reference}",
-        body=f"{to.get_full_name()} is now the lead professional.",
-    )
-    return handover
 
 
 # --- The plan ----------------------------------------------------------------------------
