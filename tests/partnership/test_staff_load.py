@@ -122,6 +122,14 @@ def test_status_left_deactivates(admin, newcomer):
     assert not Practitioner.objects.get(email="sam@river.example").is_active
 
 
+def test_a_stray_carriage_return_is_read_or_refused_cleanly(admin):
+    for data in (b"\r\x01", b'"a\rb', HEADER.encode().replace(b"\n", b"\r\n")):
+        try:
+            read_staff_file("staff.csv", data)
+        except ApplicationError as error:
+            assert error.field == "file"
+
+
 def test_missing_column_refused(admin):
     with pytest.raises(ApplicationError) as error:
         read_staff_file("staff.csv", b"organisation,name,email\nx,y,z\n")

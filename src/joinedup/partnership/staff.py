@@ -72,7 +72,10 @@ def _csv(data: bytes) -> list[list[object]]:
         raise ApplicationError("Save the CSV file as UTF-8.", field="file") from None
     if "\x00" in text:
         raise ApplicationError("The file is not a CSV file.", field="file")
-    return [list(row) for row in csv.reader(io.StringIO(text))]
+    try:
+        return [list(row) for row in csv.reader(io.StringIO(text, newline=""))]
+    except csv.Error as error:
+        raise ApplicationError(f"The CSV file could not be read: {error}.", field="file") from None
 
 
 def read_staff_file(name: str, data: bytes) -> list[StaffRow]:
