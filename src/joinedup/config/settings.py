@@ -206,6 +206,8 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [
     str(ASSETS_DIR / "govuk-frontend" / "dist" / "govuk" / "assets"),
     ("govuk", str(ASSETS_DIR / "govuk-frontend" / "dist" / "govuk")),
+    # Long lists of people become a type-ahead (GOV.UK's accessible autocomplete).
+    ("autocomplete", str(ASSETS_DIR / "accessible-autocomplete" / "dist")),
 ]
 # Documents (case files: reports, signed consent forms) are kept through Django's storage API:
 # on disk under var/documents by default, or in S3-compatible storage by setting
