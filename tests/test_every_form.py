@@ -658,6 +658,11 @@ NO_FORM = {
     "audit:audit-search",
     "audit:person-access",
     "audit:unusual-access",
+    "directory:oruk",
+    "directory:rates",
+    "directory:referral",
+    "directory:search",
+    "directory:service",
     "chronology:chronology",
     "chronology:chronology-csv",
     "episodes:episode",
@@ -715,6 +720,14 @@ SUBMITTED_ELSEWHERE = {
     "test_completing_and_sharing_through_the_pages",
     "assessments:assessment-share": "tests/assessments/test_assessments.py::"
     "test_completing_and_sharing_through_the_pages",
+    "directory:referral-new": "tests/directory/test_referrals.py::"
+    "test_the_referral_form_is_submitted_and_its_errors_named",
+    "directory:referral-update": "tests/directory/test_referrals.py::"
+    "test_the_update_form_uses_its_hidden_version",
+    "directory:service-edit": "tests/directory/test_referrals.py::"
+    "test_a_service_is_kept_by_its_own_organisation",
+    "directory:link": "tests/directory/test_link.py::"
+    "test_accept_then_started_then_completed_each_by_a_new_link",
     "family:activate": "tests/family/test_accounts.py::"
     "test_invitation_activation_and_sign_in_land_on_the_family_home",
     "family:invite": "tests/family/test_accounts.py::"
