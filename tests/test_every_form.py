@@ -651,6 +651,11 @@ def test_every_url_is_a_submitted_form_or_has_no_form():
 
 # Pages with no form that writes: lists, records, exports, searches (GET forms), the sign-out.
 NO_FORM = {
+    "recording:person-record",
+    "recording:episode-record",
+    "recording:invitation",
+    "recording:document-download",
+    "recording:family-documents",
     "assessments:assessment",
     "assessments:assessments",
     "audit:audit-chain",
@@ -712,6 +717,24 @@ NO_FORM = {
 }
 # Form pages submitted with valid data, and the result checked, by another test (named).
 SUBMITTED_ELSEWHERE = {
+    "people:family-add": "tests/people/test_family_writes.py::test_family_add_page_submits",
+    "people:relationship-end": "tests/people/test_family_writes.py::"
+    "test_relationship_end_page_submits",
+    "people:household": "tests/people/test_family_writes.py::test_household_pages_submit",
+    "people:household-leave": "tests/people/test_family_writes.py::test_household_pages_submit",
+    "recording:person-note-add": "tests/recording/test_pages.py::test_record_a_home_visit",
+    "recording:episode-note-add": "tests/recording/test_pages.py::test_record_a_home_visit",
+    "recording:note-edit": "tests/recording/test_pages.py::test_correct_a_note",
+    "recording:person-document-upload": "tests/recording/test_pages.py::test_upload_a_report",
+    "recording:episode-document-upload": "tests/recording/test_pages.py::test_upload_a_report",
+    "recording:invitation-new": "tests/recording/test_pages.py::"
+    "test_arrange_change_cancel_and_record_attendance",
+    "recording:invitation-change": "tests/recording/test_pages.py::"
+    "test_arrange_change_cancel_and_record_attendance",
+    "recording:invitation-attendance": "tests/recording/test_pages.py::"
+    "test_arrange_change_cancel_and_record_attendance",
+    "recording:invitation-cancel": "tests/recording/test_pages.py::test_cancel_page",
+    "partnership:staff-load": "tests/partnership/test_staff_load.py::test_page_submits_and_reports",
     "assessments:assessment-start": "tests/assessments/test_assessments.py::"
     "test_a_lead_writes_an_assessment_step_by_step_through_the_pages",
     "assessments:assessment-step": "tests/assessments/test_assessments.py::"
