@@ -655,6 +655,11 @@ NO_FORM = {
     "protection:case",
     "protection:cp-teams",
     "protection:duty-withheld",
+    "recording:person-record",
+    "recording:episode-record",
+    "recording:invitation",
+    "recording:document-download",
+    "recording:family-documents",
     "assessments:assessment",
     "assessments:assessments",
     "audit:audit-chain",
@@ -742,6 +747,24 @@ SUBMITTED_ELSEWHERE = {
     "test_four_memberships_named_when_missing",
     "protection:census": "tests/protection/test_views.py::"
     "test_census_page_refuses_a_year_not_ended",
+    "people:family-add": "tests/people/test_family_writes.py::test_family_add_page_submits",
+    "people:relationship-end": "tests/people/test_family_writes.py::"
+    "test_relationship_end_page_submits",
+    "people:household": "tests/people/test_family_writes.py::test_household_pages_submit",
+    "people:household-leave": "tests/people/test_family_writes.py::test_household_pages_submit",
+    "recording:person-note-add": "tests/recording/test_pages.py::test_record_a_home_visit",
+    "recording:episode-note-add": "tests/recording/test_pages.py::test_record_a_home_visit",
+    "recording:note-edit": "tests/recording/test_pages.py::test_correct_a_note",
+    "recording:person-document-upload": "tests/recording/test_pages.py::test_upload_a_report",
+    "recording:episode-document-upload": "tests/recording/test_pages.py::test_upload_a_report",
+    "recording:invitation-new": "tests/recording/test_pages.py::"
+    "test_arrange_change_cancel_and_record_attendance",
+    "recording:invitation-change": "tests/recording/test_pages.py::"
+    "test_arrange_change_cancel_and_record_attendance",
+    "recording:invitation-attendance": "tests/recording/test_pages.py::"
+    "test_arrange_change_cancel_and_record_attendance",
+    "recording:invitation-cancel": "tests/recording/test_pages.py::test_cancel_page",
+    "partnership:staff-load": "tests/partnership/test_staff_load.py::test_page_submits_and_reports",
     "assessments:assessment-start": "tests/assessments/test_assessments.py::"
     "test_a_lead_writes_an_assessment_step_by_step_through_the_pages",
     "assessments:assessment-step": "tests/assessments/test_assessments.py::"

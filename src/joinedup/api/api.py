@@ -119,6 +119,7 @@ from joinedup.integrations.api import router as integrations_router  # noqa: E40
 from joinedup.partnership.api import router as partnership_router  # noqa: E402
 from joinedup.people.api import router as people_router  # noqa: E402
 from joinedup.protection.api import router as protection_router  # noqa: E402
+from joinedup.recording.api import router as recording_router  # noqa: E402
 from joinedup.records.api import router as subject_access_router  # noqa: E402
 from joinedup.sharing.api_sharing import router as sharing_router  # noqa: E402
 
@@ -134,4 +135,5 @@ api.add_router("", subject_access_router)
 api.add_router("", family_router)
 api.add_router("", integrations_router)
 api.add_router("", protection_router)
+api.add_router("", recording_router)
 api.add_router("", directory_router)

@@ -6,6 +6,7 @@ a deployment; with nothing set, joinedup runs on an embedded SQLite database und
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from typing import Any
@@ -100,6 +101,7 @@ INSTALLED_APPS = [
     "joinedup.identity",
     "joinedup.insight",
     "joinedup.family",
+    "joinedup.recording",
     "joinedup.directory",
     "joinedup.demo",
     "django_tasks",
@@ -262,10 +264,26 @@ STATICFILES_DIRS = [
     # Long lists of people become a type-ahead (GOV.UK's accessible autocomplete).
     ("autocomplete", str(ASSETS_DIR / "accessible-autocomplete" / "dist")),
 ]
+# Documents (case files: reports, signed consent forms) are kept through Django's storage API:
+# on disk under var/documents by default, or in S3-compatible storage by setting
+# JOINEDUP_DOCUMENT_STORAGE to a backend path (e.g. django-storages'
+# "storages.backends.s3.S3Storage") and JOINEDUP_DOCUMENT_STORAGE_OPTIONS to its options as
+# JSON (bucket, endpoint, keys).
+MEDIA_ROOT = VAR_DIR / "media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    "documents": {
+        "BACKEND": os.environ.get(
+            "JOINEDUP_DOCUMENT_STORAGE", "django.core.files.storage.FileSystemStorage"
+        ),
+        "OPTIONS": json.loads(
+            os.environ.get("JOINEDUP_DOCUMENT_STORAGE_OPTIONS", "")
+            or json.dumps({"location": str(VAR_DIR / "documents")})
+        ),
+    },
 }
+JOINEDUP_DOCUMENT_MAX_BYTES = int(os.environ.get("JOINEDUP_DOCUMENT_MAX_BYTES", 20 * 1024 * 1024))
 
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",

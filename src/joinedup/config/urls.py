@@ -25,6 +25,9 @@ urlpatterns = [
     path("", include("joinedup.records.urls")),
     path("", include("joinedup.insight.urls")),
     path("", include("joinedup.family.urls")),
+    path("", include("joinedup.people.urls")),
+    path("", include("joinedup.recording.urls")),
+    path("", include("joinedup.partnership.urls")),
     path("", include("joinedup.directory.urls")),
     path("", include("joinedup.web.urls")),
 ]

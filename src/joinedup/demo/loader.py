@@ -188,6 +188,9 @@ def load(
     from joinedup.demo.directory import load_directory  # services, then referrals from episodes
 
     load_directory()
+    from joinedup.demo.recording import load_recording
+
+    load_recording()  # households over time, notes, a report, a review arranged
     from joinedup.demo.insight import load_insight  # partnership health, then its rebuild
 
     load_insight(seed=seed, story=families >= 20)

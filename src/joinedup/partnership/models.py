@@ -22,6 +22,15 @@ class Sector(models.TextChoices):
     MUTUAL = "mutual", "Mutual"
 
 
+class RecordVisibility(models.TextChoices):
+    """Who beyond the author's organisation may read a case note or a document
+    (sharing/policy.py decides; the team and the family only as the policy allows)."""
+
+    ORGANISATION = "organisation", "My organisation only"
+    TEAM = "team", "Shared with the team around the family"
+    FAMILY = "family", "Shared with the team and the family"
+
+
 class Organisation(models.Model):
     code = models.SlugField(max_length=40, unique=True, help_text="Short code used in imports.")
     name = models.CharField(max_length=200, unique=True)
@@ -30,6 +39,12 @@ class Organisation(models.Model):
     email = models.EmailField(blank=True)
     telephone = models.CharField(max_length=40, blank=True)
     website = models.URLField(blank=True)
+    default_record_visibility = models.CharField(
+        max_length=20,
+        choices=[c for c in RecordVisibility.choices if c[0] != RecordVisibility.FAMILY],
+        default=RecordVisibility.ORGANISATION,
+        help_text="Who may read its practitioners' case notes and documents unless they choose.",
+    )
 
     class Meta:
         ordering = ["name"]

@@ -632,7 +632,10 @@ def _taking_part(person_id: Any) -> Q:
         episode_id=OuterRef("pk"), person_id=person_id, left_at__isnull=True
     )
     children = Relationship.objects.filter(
-        person_id=person_id, parental_responsibility=True, relative__kind="child"
+        person_id=person_id,
+        parental_responsibility=True,
+        relative__kind="child",
+        ended_on__isnull=True,
     ).values("relative_id")
     their_child = Episode.persons.through.objects.filter(
         episode_id=OuterRef("pk"), person_id__in=children
@@ -653,7 +656,10 @@ def family_participants(episode: Episode, *, withheld_too: bool = False) -> Quer
 
     children = episode.persons.filter(kind="child")
     responsible = Relationship.objects.filter(
-        person_id=OuterRef("pk"), relative__in=children, parental_responsibility=True
+        person_id=OuterRef("pk"),
+        relative__in=children,
+        parental_responsibility=True,
+        ended_on__isnull=True,
     )
     in_team = TeamMember.objects.filter(
         episode=episode, person_id=OuterRef("pk"), left_at__isnull=True
@@ -1096,3 +1102,79 @@ def family_referrals_visible_to(user: Any) -> QuerySet[Any]:
     if family_account(user) is None:
         return Referral.objects.none()
     return Referral.objects.filter(episode__in=family_episodes_visible_to(user).values("pk"))
+
+
+# The daily record: case notes and documents (recording, issue #16) ---------------------------
+#
+# Decided: a note or document is about one person or one episode and belongs to its author's
+# organisation. A practitioner reads it only while they may see its person (person_decision) or
+# its episode (episodes_visible_to), and then:
+#   - every record of their own organisation;
+#   - a record shared with the team ("team" or "family") while they are on the team around the
+#     family: the episode's own team, or for a person's record the team of an episode of that
+#     person that is not closed.
+# A family member reads only records shared with the family: about an episode they take part in
+# (family_episodes_visible_to), or about themselves or a child they have parental responsibility
+# for. Without a choice, a record takes its organisation's default visibility (never "family":
+# sharing with the family is always the author's explicit choice).
+
+RECORD_SHARED_WITH_TEAM = ("team", "family")
+
+
+def _on_team_for(user: Any, person: Person | None, episode: Episode | None) -> bool:
+    if episode is not None:
+        return episodes_visible_to(user).filter(pk=episode.pk).exists()
+    return episodes_visible_to(user).filter(persons=person).exclude(status="closed").exists()
+
+
+def records_visible_to(
+    user: Any, model: Any, *, person: Person | None = None, episode: Episode | None = None
+) -> QuerySet[Any]:
+    """The notes or documents (`model`) about this person or episode the practitioner may read.
+    The caller has fetched the person or episode through require_person / require_episode."""
+    about = {"person": person} if person is not None else {"episode": episode}
+    records = model.objects.filter(**about)
+    if not is_practitioner(user):
+        return records.none()
+    allowed = Q(organisation_id=user.organisation_id)
+    if _on_team_for(user, person, episode):
+        allowed |= Q(visibility__in=RECORD_SHARED_WITH_TEAM)
+    return records.filter(allowed)
+
+
+def record_decision(user: Any, record: Any) -> Decision:
+    """May this practitioner read this note or document, and on what basis."""
+    if not is_practitioner(user):
+        return Decision(False)
+    if record.person_id is not None:
+        decision = person_decision(user, record.person)
+    elif episodes_visible_to(user).filter(pk=record.episode_id).exists():
+        decision = Decision(True, BASIS_EPISODE, "casework")
+    else:
+        decision = Decision(False)
+    about = {"person": record.person} if record.person_id else {"episode": record.episode}
+    visible = records_visible_to(user, type(record), **about).filter(pk=record.pk).exists()
+    return decision if decision.allowed and visible else Decision(False)
+
+
+def family_record_persons(user: Any) -> list[int]:
+    """The family member and the children they have parental responsibility for."""
+    from joinedup.people.models import Relationship
+
+    account = family_account(user)
+    if account is None:
+        return []
+    children = Relationship.objects.filter(
+        person_id=account.person_id, parental_responsibility=True, ended_on__isnull=True
+    ).values_list("relative_id", flat=True)
+    return [account.person_id, *children]
+
+
+def family_records_visible_to(user: Any, model: Any) -> QuerySet[Any]:
+    """Notes or documents shared with the family that this family member may read."""
+    if family_account(user) is None:
+        return model.objects.none()
+    about = Q(person_id__in=family_record_persons(user)) | Q(
+        episode__in=family_episodes_visible_to(user)
+    )
+    return model.objects.filter(about, visibility="family")
