@@ -6,6 +6,10 @@ may this user see?" (a queryset filter). Nothing else in joinedup decides access
 First version (the foundation): a practitioner sees a person while their organisation has a
 current involvement with that person. Everything else is refused, and refusals are audited by the
 caller through `refuse()` so that the refused page looks exactly like a missing one.
+
+The queries behind "which may I see" live in `sharing/visibility.py` (one indexed branch per
+ground, combined with UNION) and the family's own pages in `sharing/family_policy.py`; both are
+part of this policy, and every name is imported from here.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from joinedup.casework.models import Episode, RequestForSupport, RequestStatus, TeamMember
+from joinedup.casework.models import Episode, RequestForSupport, RequestStatus
 from joinedup.errors import NotFound
 from joinedup.partnership.models import Role, Sector, SharingAgreement, Team
 from joinedup.people.models import (
@@ -28,7 +32,24 @@ from joinedup.people.models import (
     Person,
     SensitiveCategory,
 )
-from joinedup.sharing import audit
+from joinedup.sharing import audit, visibility
+from joinedup.sharing.family_policy import (  # the family's own pages: see that module
+    BASIS_FAMILY_OWN,
+    FAMILY_CLOSED_EPISODE_DAYS,
+    FAMILY_LOCATING_SECTORS,
+    FAMILY_WITHHELD_MEETING_FIELDS,
+    FAMILY_YOUNG_PERSON_MIN_AGE,
+    family_account,
+    family_consent_visible_to,
+    family_episodes_visible_to,
+    family_hidden_organisations,
+    family_may_be_invited,
+    family_owns_action,
+    family_participants,
+    family_team_visible_to,
+    is_family,
+    require_family_episode,
+)
 from joinedup.sharing.lawful import (
     SPECIAL_CATEGORIES,
     Basis,
@@ -41,7 +62,6 @@ from joinedup.sharing.models import (
     Action,
     AddressPermission,
     AdviceRequest,
-    BreakGlass,
     ConsentEvent,
     ConsentPurpose,
     ConsentRecord,
@@ -86,11 +106,7 @@ def is_practitioner(user: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False) and getattr(user, "organisation_id", None))
 
 
-def current_involvements(day: date | None = None) -> QuerySet[Involvement]:
-    day = day or timezone.localdate()
-    return Involvement.objects.filter(
-        Q(ended_on__isnull=True) | Q(ended_on__gte=day), started_on__lte=day
-    )
+current_involvements = visibility.current_involvements
 
 
 def is_front_door(user: Any) -> bool:
@@ -107,55 +123,41 @@ def is_front_door(user: Any) -> bool:
     return bool(cached)
 
 
-def _person_grounds(user: Any) -> list[tuple[Basis, Q]]:
-    """Each ground on which a user may see a person, as (lawful basis, filter on Person)."""
-    involved = current_involvements().filter(
-        organisation_id=user.organisation_id, person_id=OuterRef("pk")
-    )
-    grounds = [(BASIS_OWN_INVOLVEMENT, Q(Exists(involved)))]
-    led = Episode.objects.filter(persons=OuterRef("pk")).filter(
-        Q(lead_professional=user) | Q(members__practitioner=user, members__left_at__isnull=True)
-    )
-    # Safeguarding first: after step-up the team works under s47, not only co-operation.
-    grounds.append((BASIS_SAFEGUARDING, Q(Exists(led.filter(status="stepped_up")))))
-    grounds.append((BASIS_EPISODE, Q(Exists(led.exclude(status="closed")))))
-    if is_front_door(user):
-        open_request = RequestForSupport.objects.filter(
-            status=RequestStatus.RECEIVED, people__person=OuterRef("pk")
-        )
-        grounds.append((BASIS_FRONT_DOOR, Q(Exists(open_request))))
-    grounds.append(_break_glass_ground(user))  # last: an ordinary basis is named first
-    return grounds
+_GROUND_BASES = {
+    visibility.OWN_INVOLVEMENT: BASIS_OWN_INVOLVEMENT,
+    visibility.SAFEGUARDING: BASIS_SAFEGUARDING,
+    visibility.EPISODE: BASIS_EPISODE,
+    visibility.FRONT_DOOR: BASIS_FRONT_DOOR,
+}
 
 
 def persons_visible_to(user: Any) -> QuerySet[Person]:
-    """Every person this user may see: a filter, so lists stay one query."""
+    """Every person this user may see: a filter, so lists stay one query. The grounds (own
+    organisation's current involvement, the team around the family, an open request at the
+    front door, live break-glass) are a UNION of indexed lookups: see sharing/visibility.py."""
     if not is_practitioner(user):
         return Person.objects.none()
-    allowed = Q()
-    for _, condition in _person_grounds(user):
-        allowed |= condition
+    grounds = visibility.visible_person_ids(user, front_door=is_front_door(user))
     # A person merged into another is reached through the one they were merged into.
-    return Person.objects.filter(allowed, merged_into__isnull=True)
+    return Person.objects.filter(pk__in=grounds, merged_into__isnull=True)
 
 
 def person_decision(user: Any, person: Person, purpose: str = "casework") -> Decision:
+    """May this user see this person, and on what basis: one query for every ground at once."""
     if not is_practitioner(user):
         return Decision(False, purpose=purpose)
-    for basis, condition in _person_grounds(user):
-        if Person.objects.filter(condition, pk=person.pk).exists():
-            return Decision(True, basis, purpose)
-    return Decision(False, purpose=purpose)
+    ground = visibility.person_ground(user, person.pk, front_door=is_front_door(user))
+    if ground is None:
+        return Decision(False, purpose=purpose)
+    return Decision(True, _GROUND_BASES.get(ground, BASIS_BREAK_GLASS), purpose)
 
 
 def requests_visible_to(user: Any) -> QuerySet[RequestForSupport]:
     """The asker sees their own; the front door the open and decided ones; a lead those sent."""
     if not is_practitioner(user):
         return RequestForSupport.objects.none()
-    allowed = Q(raised_by=user) | Q(assigned_to=user, status=RequestStatus.ROUTED)
-    if is_front_door(user):
-        allowed |= Q(status__in=[RequestStatus.RECEIVED, RequestStatus.DECIDED])
-    return RequestForSupport.objects.filter(allowed)
+    ids = visibility.visible_request_ids(user, front_door=is_front_door(user))
+    return RequestForSupport.objects.filter(pk__in=ids)
 
 
 def request_decision(user: Any, request: RequestForSupport) -> Decision:
@@ -179,10 +181,7 @@ def episodes_visible_to(user: Any) -> QuerySet[Episode]:
     """The lead professional and every current member of the team around the family."""
     if not is_practitioner(user):
         return Episode.objects.none()
-    member = TeamMember.objects.filter(
-        episode=OuterRef("pk"), practitioner=user, left_at__isnull=True
-    )
-    return Episode.objects.filter(Q(lead_professional=user) | Q(Exists(member)))
+    return Episode.objects.filter(pk__in=visibility.visible_episode_ids(user))
 
 
 def may_edit_episode(user: Any, episode: Episode) -> bool:
@@ -221,7 +220,8 @@ def involvements_visible_to(user: Any, person: Person) -> QuerySet[Involvement]:
     safeguarding basis applies (the reader's team holds the child's episode after step-up to
     children's social care, Children Act 1989 s47). Consent-based sharing extends this.
     """
-    return _known_involvements(user, person, current_involvements().filter(person=person))
+    current = visibility.current_involvements().filter(person=person)
+    return _known_involvements(user, person, current)
 
 
 def involvement_history_visible_to(user: Any, person: Person) -> QuerySet[Involvement]:
@@ -298,7 +298,7 @@ class _Shares:
 
     @cached_property
     def break_glass(self) -> bool:
-        return _live_break_glass(self.user).filter(person=self.person).exists()
+        return visibility.live_break_glass(self.user).filter(person=self.person).exists()
 
     def basis(self, owner_org: Any, category: str) -> Basis | None:
         """In order: safeguarding (s47 after step-up, with Sch. 1 para. 18 for special category
@@ -494,16 +494,6 @@ BASIS_BREAK_GLASS = Basis(
 )
 
 
-def _live_break_glass(user: Any) -> QuerySet[BreakGlass]:
-    """Security: only the holder's grants, and only until they expire."""
-    return BreakGlass.objects.filter(practitioner_id=user.pk, expires_at__gt=timezone.now())
-
-
-def _break_glass_ground(user: Any) -> tuple[Basis, Q]:
-    held = _live_break_glass(user).filter(person_id=OuterRef("pk"))
-    return (BASIS_BREAK_GLASS, Q(Exists(held)))
-
-
 def is_data_protection_officer(user: Any) -> bool:
     return is_practitioner(user) and user.has_role(Role.Code.DATA_PROTECTION_OFFICER)
 
@@ -541,200 +531,6 @@ def consent_covers(
     return None
 
 
-# The family's own pages ------------------------------------------------------------------------
-#
-# A family account (joinedup.family) is a user with no organisation, tied to one person: it is
-# never a practitioner, so every practitioner page and API route refuses it. What it may see is
-# decided here and nowhere else.
-#
-# Decided: a family member sees an episode while they take part in it, that is while they are
-#   - one of the episode's persons, or
-#   - a family member in its team, or
-#   - someone with parental responsibility for a child in it (the front door opens an episode
-#     for the child, so parents are often not among its persons).
-# A closed episode stays visible for FAMILY_CLOSED_EPISODE_DAYS after it closed, so the family
-# can see what happened and say how it went; after that, a subject access request is the route.
-#
-# A family member may see: the plan (wanted outcomes, actions with who, when and status, including
-# their own), the team (name, organisation, part in the team, work contact), meetings (date, kind,
-# whether the family came, what the family said, decisions, how each outcome is going), and their
-# own consent records. Never: a meeting's notes or an action's notes (practitioners' own), the
-# involvement index or its sensitive categories, assessments, the chronology, incidents,
-# disagreements, requests, another person's comments, and another person's address when it is
-# confidential (always ask may_see_address). Some team members are not shown either (see
-# family_hidden_organisations): one whose organisation provides a sensitive service to someone
-# else in the family (their name would tell of that service), and one from a school, GP,
-# nursery, landlord or local group working with someone whose address is withheld from the
-# reader (their name would tell where that person is: the classic refuge failure, by another
-# route).
-
-FAMILY_CLOSED_EPISODE_DAYS = 183
-FAMILY_YOUNG_PERSON_MIN_AGE = 12
-FAMILY_WITHHELD_MEETING_FIELDS = frozenset({"notes"})
-BASIS_FAMILY_OWN = Basis(
-    LawfulBasis.PUBLIC_TASK, StatutoryDuty.CA2004_S10, source="the family's own information"
-)
-
-
-def family_account(user: Any) -> Any | None:
-    """The user's family account while it may be used (activated, not revoked), or None."""
-    if not getattr(user, "is_authenticated", False) or getattr(user, "organisation_id", None):
-        return None
-    if not getattr(user, "is_active", False):
-        return None
-    try:
-        account = user.family_account
-    except (ObjectDoesNotExist, AttributeError):
-        return None
-    if account.revoked_at is not None or account.activated_at is None:
-        return None
-    return account
-
-
-def is_family(user: Any) -> bool:
-    return family_account(user) is not None
-
-
-def _taking_part(person_id: Any) -> Q:
-    """A filter on Episode: the person takes part in it (see the decision above)."""
-    from joinedup.people.models import Relationship
-
-    in_episode = Episode.persons.through.objects.filter(
-        episode_id=OuterRef("pk"), person_id=person_id
-    )
-    in_team = TeamMember.objects.filter(
-        episode_id=OuterRef("pk"), person_id=person_id, left_at__isnull=True
-    )
-    children = Relationship.objects.filter(
-        person_id=person_id, parental_responsibility=True, relative__kind="child"
-    ).values("relative_id")
-    their_child = Episode.persons.through.objects.filter(
-        episode_id=OuterRef("pk"), person_id__in=children
-    )
-    return Q(Exists(in_episode)) | Q(Exists(in_team)) | Q(Exists(their_child))
-
-
-def family_participants(episode: Episode) -> QuerySet[Person]:
-    """Everyone who takes part in an episode as family (the same rule, from the other side)."""
-    from joinedup.people.models import Relationship
-
-    children = episode.persons.filter(kind="child")
-    responsible = Relationship.objects.filter(
-        person_id=OuterRef("pk"), relative__in=children, parental_responsibility=True
-    )
-    in_team = TeamMember.objects.filter(
-        episode=episode, person_id=OuterRef("pk"), left_at__isnull=True
-    )
-    return Person.objects.filter(
-        Q(episodes=episode) | Q(Exists(in_team)) | Q(Exists(responsible))
-    ).distinct()
-
-
-def family_episodes_visible_to(user: Any) -> QuerySet[Episode]:
-    account = family_account(user)
-    if account is None:
-        return Episode.objects.none()
-    from datetime import timedelta
-
-    closed_long_ago = timezone.now() - timedelta(days=FAMILY_CLOSED_EPISODE_DAYS)
-    return (
-        Episode.objects.filter(_taking_part(account.person_id))
-        .exclude(status="closed", closed_at__lt=closed_long_ago)
-        .exclude(status="closed", closed_at__isnull=True)
-    )
-
-
-def require_family_episode(user: Any, episode_id: Any, purpose: str = "family") -> Episode:
-    """Security: an episode the family member does not take part in answers as a missing one."""
-    found = None
-    if family_account(user) is not None:
-        try:
-            found = family_episodes_visible_to(user).filter(pk=int(episode_id)).first()
-        except (TypeError, ValueError):
-            found = None
-    if found is None:
-        raise refuse(user, object_type="casework.episode", object_id=episode_id, purpose=purpose)
-    return found
-
-
-def family_may_be_invited(person: Person, episode: Episode) -> bool:
-    """A parent or carer taking part, or a young person of FAMILY_YOUNG_PERSON_MIN_AGE or more."""
-    if not Episode.objects.filter(_taking_part(person.pk), pk=episode.pk).exists():
-        return False
-    if person.kind != "child":
-        return True
-    age = person.age_on(timezone.localdate())
-    return age is not None and age >= FAMILY_YOUNG_PERSON_MIN_AGE
-
-
-# Sectors whose work with someone tells where they are: a school or nursery, a GP practice or
-# clinic, a landlord, a local group or provider.
-FAMILY_LOCATING_SECTORS = frozenset(
-    {Sector.EDUCATION, Sector.HEALTH, Sector.HOUSING, Sector.COMMUNITY, Sector.PRIVATE}
-)
-
-
-def family_hidden_organisations(user: Any, episode: Episode) -> frozenset[int]:
-    """Organisations whose membership of the team this family member may not know of:
-    - those providing a sensitive service (sexual or mental health, substance use, domestic
-      abuse, criminal justice, immigration) to someone else in the family, unless they work with
-      the family member too;
-    - those in a locating sector working with someone whose address is withheld from the family
-      member (a refuge: the children's new school or GP would say where they are)."""
-    account = family_account(user)
-    if account is None:
-        return frozenset()
-    others = list(family_participants(episode).exclude(pk=account.person_id))
-    involvements = current_involvements().filter(person__in=others)
-    sensitive = set(
-        involvements.exclude(sensitive_category="").values_list("organisation_id", flat=True)
-    )
-    own = current_involvements().filter(person_id=account.person_id)
-    sensitive -= set(own.values_list("organisation_id", flat=True))
-    own_home = (account.person.address, account.person.postcode)
-    # Someone living at the reader's own address (their household) is no secret to them.
-    withheld = [
-        p.pk
-        for p in others
-        if not may_see_address(user, p) and (not p.postcode or (p.address, p.postcode) != own_home)
-    ]
-    locating = involvements.filter(
-        person_id__in=withheld, organisation__sector__in=FAMILY_LOCATING_SECTORS
-    ).values_list("organisation_id", flat=True)
-    return frozenset(sensitive | set(locating))
-
-
-def family_team_visible_to(user: Any, episode: Episode) -> QuerySet[TeamMember]:
-    """The current team as this family member may know it: practitioners (but see
-    family_hidden_organisations) and the family's own members of this episode."""
-    if family_account(user) is None:
-        return TeamMember.objects.none()
-    hidden = family_hidden_organisations(user, episode)
-    return (
-        TeamMember.objects.filter(episode=episode, left_at__isnull=True)
-        .exclude(practitioner__organisation_id__in=hidden)
-        .select_related("practitioner__organisation", "practitioner__team", "person")
-    )
-
-
-def family_owns_action(user: Any, action: Any) -> bool:
-    """An action whose owner is the family member themselves, in the team of its episode."""
-    account = family_account(user)
-    return (
-        account is not None
-        and action.owner.person_id == account.person_id
-        and action.owner.episode_id == action.episode_id
-    )
-
-
-def family_consent_visible_to(user: Any) -> QuerySet[ConsentRecord]:
-    """The family member's own consent records (about them), given and withdrawn."""
-    account = family_account(user)
-    if account is None:
-        return ConsentRecord.objects.none()
-    return ConsentRecord.objects.filter(person_id=account.person_id)
-
-
 # Partnership health (insight, issue #7) -----------------------------------------------------
 # Partnership managers and administrators see every partnership-health page; any practitioner
 # may answer an open survey round. Insight pages show organisations, teams and professions only,
@@ -762,3 +558,22 @@ def require_partnership_manager(user: Any, *, object_type: str, object_id: Any =
 def may_answer_surveys(user: Any) -> bool:
     """Any practitioner of a partner organisation answers for themselves (anonymously)."""
     return is_practitioner(user)
+
+
+__all__ = [
+    "BASIS_FAMILY_OWN",
+    "FAMILY_CLOSED_EPISODE_DAYS",
+    "FAMILY_LOCATING_SECTORS",
+    "FAMILY_WITHHELD_MEETING_FIELDS",
+    "FAMILY_YOUNG_PERSON_MIN_AGE",
+    "family_account",
+    "family_consent_visible_to",
+    "family_episodes_visible_to",
+    "family_hidden_organisations",
+    "family_may_be_invited",
+    "family_owns_action",
+    "family_participants",
+    "family_team_visible_to",
+    "is_family",
+    "require_family_episode",
+]
