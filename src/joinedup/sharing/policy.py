@@ -15,24 +15,29 @@ part of this policy, and every name is imported from here.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
-from functools import cached_property
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.utils import timezone
+from django.db.models import Q, QuerySet
 
 from joinedup.casework.models import Episode, RequestForSupport, RequestStatus
 from joinedup.errors import NotFound
-from joinedup.partnership.models import Role, Sector, SharingAgreement, Team
+from joinedup.partnership.models import Role
 from joinedup.people.models import (
     HIDDEN_SERVICE_CATEGORIES,
     Involvement,
     Person,
-    SensitiveCategory,
 )
 from joinedup.sharing import audit, visibility
+from joinedup.sharing.bases import (
+    BASIS_BREAK_GLASS,
+    BASIS_EPISODE,
+    BASIS_FRONT_DOOR,
+    BASIS_OWN_INVOLVEMENT,
+    BASIS_OWN_REQUEST,
+    BASIS_SAFEGUARDING,
+    is_practitioner,
+)
 from joinedup.sharing.family_policy import (  # the family's own pages: see that module
     BASIS_FAMILY_OWN,
     FAMILY_CLOSED_EPISODE_DAYS,
@@ -51,43 +56,26 @@ from joinedup.sharing.family_policy import (  # the family's own pages: see that
     require_family_episode,
 )
 from joinedup.sharing.lawful import (
-    SPECIAL_CATEGORIES,
     Basis,
-    DataCategory,
-    LawfulBasis,
-    SpecialCondition,
-    StatutoryDuty,
 )
 from joinedup.sharing.models import (
     Action,
     AddressPermission,
     AdviceRequest,
-    ConsentEvent,
-    ConsentPurpose,
-    ConsentRecord,
     SharingDecision,
 )
-
-# The basis written on each access event: Article 6 basis, the statutory duty a public task rests
-# on, and (for special category data) the Schedule 1 condition. A practitioner reading the record
-# of a person their own organisation works with reads their organisation's own casework.
-BASIS_OWN_INVOLVEMENT = Basis(
-    LawfulBasis.PUBLIC_TASK, StatutoryDuty.CA2004_S11, source="own organisation's involvement"
-)
-BASIS_FRONT_DOOR = Basis(
-    LawfulBasis.PUBLIC_TASK, StatutoryDuty.CA2004_S10, source="triage of a request for support"
-)
-BASIS_EPISODE = Basis(
-    LawfulBasis.PUBLIC_TASK, StatutoryDuty.CA2004_S10, source="the team around the family"
-)
-BASIS_SAFEGUARDING = Basis(
-    LawfulBasis.PUBLIC_TASK,
-    StatutoryDuty.CA1989_S47,
-    SpecialCondition.SAFEGUARDING,
-    source="enquiries after step-up to children's social care",
-)
-BASIS_OWN_REQUEST = Basis(
-    LawfulBasis.PUBLIC_TASK, StatutoryDuty.CA2004_S11, source="the practitioner's own request"
+from joinedup.sharing.shares import (  # shares between organisations: see that module
+    INVOLVEMENT_DETAIL_FIELDS,
+    INVOLVEMENT_FLAGS,
+    WITHHELD,
+    _Shares,
+    agreements_in_force,
+    annotate_involvements,
+    consent_covers,
+    involvement_category,
+    person_facts,
+    persons_facts,
+    share_basis,
 )
 
 
@@ -102,10 +90,6 @@ class Decision:
         return self.basis.label if self.basis else ""
 
 
-def is_practitioner(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and getattr(user, "organisation_id", None))
-
-
 current_involvements = visibility.current_involvements
 
 
@@ -115,9 +99,9 @@ def is_front_door(user: Any) -> bool:
         return False
     cached = getattr(user, "_is_front_door", None)
     if cached is None:
+        # The signed-in user arrives with their team (joinedup.web.auth): no query for it.
         cached = user.has_role(Role.Code.FRONT_DOOR) or (
-            user.team_id is not None
-            and Team.objects.filter(pk=user.team_id, is_front_door=True).exists()
+            user.team_id is not None and user.team.is_front_door
         )
         user._is_front_door = cached
     return bool(cached)
@@ -131,15 +115,31 @@ _GROUND_BASES = {
 }
 
 
-def persons_visible_to(user: Any) -> QuerySet[Person]:
+def persons_visible_to(user: Any, *, long_list: bool = False) -> QuerySet[Person]:
     """Every person this user may see: a filter, so lists stay one query. The grounds (own
     organisation's current involvement, the team around the family, an open request at the
-    front door, live break-glass) are a UNION of indexed lookups: see sharing/visibility.py."""
+    front door, live break-glass) are a UNION of indexed lookups: see sharing/visibility.py.
+
+    `long_list`: for a page of a list of thousands in name order. PostgreSQL then walks the name
+    index and tests each person against the visible ids hashed once, stopping at the end of the
+    page, instead of reading every visible person to sort them. Inside an OR (with "pk < 0",
+    which matches nobody) the IN stays such a hashed test rather than becoming a join."""
     if not is_practitioner(user):
         return Person.objects.none()
     grounds = visibility.visible_person_ids(user, front_door=is_front_door(user))
+    allowed = Q(pk__in=grounds) | Q(pk__lt=0) if long_list else Q(pk__in=grounds)
     # A person merged into another is reached through the one they were merged into.
-    return Person.objects.filter(pk__in=grounds, merged_into__isnull=True)
+    return Person.objects.filter(allowed, merged_into__isnull=True)
+
+
+def persons_visible_count(user: Any) -> int:
+    """How many persons this user may see, counted from the grounds' indexes alone (the few
+    merged persons among them subtracted), without reading every person."""
+    if not is_practitioner(user):
+        return 0
+    grounds = visibility.visible_person_ids(user, front_door=is_front_door(user))
+    merged = Person.objects.filter(merged_into__isnull=False, pk__in=grounds)
+    return grounds.count() - merged.count()
 
 
 def person_decision(user: Any, person: Person, purpose: str = "casework") -> Decision:
@@ -212,182 +212,56 @@ def require_episode(user: Any, episode_id: Any, purpose: str = "casework") -> Ep
     return _require(user, episodes_visible_to(user), episode_id, "casework.episode", purpose)
 
 
-def involvements_visible_to(user: Any, person: Person) -> QuerySet[Involvement]:
+def involvements_visible_to(
+    user: Any, person: Person, facts: _Shares | None = None
+) -> QuerySet[Involvement]:
     """The involvement index for a person, as this reader may know it.
 
     Involvement with a sexual-health, mental-health or substance-use service is itself special
     category information: it is listed only to that service's own organisation, or where a
     safeguarding basis applies (the reader's team holds the child's episode after step-up to
     children's social care, Children Act 1989 s47). Consent-based sharing extends this.
+    `facts` (from person_facts) lets a page ask each deciding fact once.
     """
     current = visibility.current_involvements().filter(person=person)
-    return _known_involvements(user, person, current)
+    return _known_involvements(user, person, current, facts)
 
 
-def involvement_history_visible_to(user: Any, person: Person) -> QuerySet[Involvement]:
+def involvement_history_visible_to(
+    user: Any, person: Person, facts: _Shares | None = None
+) -> QuerySet[Involvement]:
     """Every involvement with the person, current and ended (the chronology), by the same rule."""
-    return _known_involvements(user, person, Involvement.objects.filter(person=person))
+    return _known_involvements(user, person, Involvement.objects.filter(person=person), facts)
+
+
+def _hidden_services(user: Any) -> Q:
+    """Involvements with a sensitive service of another organisation."""
+    return Q(sensitive_category__in=list(HIDDEN_SERVICE_CATEGORIES)) & ~Q(
+        organisation_id=user.organisation_id
+    )
 
 
 def _known_involvements(
-    user: Any, person: Person, involvements: QuerySet[Involvement]
+    user: Any, person: Person, involvements: QuerySet[Involvement], facts: _Shares | None
 ) -> QuerySet[Involvement]:
     if not is_practitioner(user):
         return involvements.none()
-    hidden = Q(sensitive_category__in=list(HIDDEN_SERVICE_CATEGORIES)) & ~Q(
-        organisation_id=user.organisation_id
-    )
-    if _safeguarding_basis(user, person) or _explicit_consent(user, person):
+    facts = facts or person_facts(user, person)
+    if facts.safeguarding or facts.explicit_consent:
         return involvements
-    return involvements.exclude(hidden)
+    return involvements.exclude(_hidden_services(user))
 
 
-def _explicit_consent(user: Any, person: Person) -> bool:
-    """The person's (or their parent's) consent to share with the reader's organisation."""
-    organisation = getattr(user, "organisation", None)
-    return organisation is not None and any(
-        consent_covers(person, organisation, purpose) for purpose in ("assessment", "planning")
+def involvement_histories_visible_to(user: Any, facts: dict[int, _Shares]) -> QuerySet[Involvement]:
+    """involvement_history_visible_to for every person of a page at once (from persons_facts),
+    by the same rule, in one query."""
+    if not is_practitioner(user) or not facts:
+        return Involvement.objects.none()
+    known = [pk for pk, f in facts.items() if f.safeguarding or f.explicit_consent]
+    others = [pk for pk in facts if pk not in known]
+    return Involvement.objects.filter(
+        Q(person_id__in=known) | (Q(person_id__in=others) & ~_hidden_services(user))
     )
-
-
-def _safeguarding_basis(user: Any, person: Person) -> bool:
-    """Section 47 enquiries: the team of a stepped-up episode may know of every service."""
-    return episodes_visible_to(user).filter(persons=person, status="stepped_up").exists()
-
-
-# Shares: one organisation seeing another organisation's information about a person. ----------
-
-
-def agreements_in_force(on: date | None = None) -> list[SharingAgreement]:
-    on = on or timezone.localdate()
-    in_force = SharingAgreement.objects.filter(starts_on__lte=on).filter(
-        Q(ends_on__isnull=True) | Q(ends_on__gte=on)
-    )
-    return list(in_force.prefetch_related("parties"))
-
-
-def _covers(
-    agreement: SharingAgreement, reader_org: Any, owner_org: Any, category: str, purpose: str
-) -> bool:
-    """Both organisations are parties (a partnership-wide protocol includes everyone), and the
-    agreement covers the category and the purpose."""
-    parties = {o.pk for o in agreement.parties.all()}
-    both = agreement.covers_all_partners or {reader_org.pk, owner_org.pk} <= parties
-    return both and category in agreement.categories and purpose in agreement.purposes
-
-
-class _Shares:
-    """What decides every share between one reader and one person, each looked up at most once:
-    the person page asks about every organisation involved."""
-
-    def __init__(self, user: Any, person: Person, purpose: str):
-        self.user, self.person, self.purpose = user, person, purpose
-
-    @cached_property
-    def safeguarding(self) -> bool:
-        return _safeguarding_basis(self.user, self.person)
-
-    @cached_property
-    def agreements(self) -> list[SharingAgreement]:
-        return agreements_in_force()
-
-    @cached_property
-    def consent(self) -> ConsentRecord | None:
-        purpose = self.purpose if self.purpose in ConsentPurpose.values else "planning"
-        return consent_covers(self.person, self.user.organisation, purpose)
-
-    @cached_property
-    def break_glass(self) -> bool:
-        return visibility.live_break_glass(self.user).filter(person=self.person).exists()
-
-    def basis(self, owner_org: Any, category: str) -> Basis | None:
-        """In order: safeguarding (s47 after step-up, with Sch. 1 para. 18 for special category
-        data); a sharing agreement covering both organisations, the category and the purpose
-        (with its Schedule 1 condition for special category data: an agreement without one does
-        not open health information); the person's consent to this organisation for this purpose
-        (explicit consent, for special category data); break-glass (vital interests). Consent
-        comes after the other bases on purpose: for safeguarding it is rarely the right one."""
-        if owner_org is not None and owner_org.pk == self.user.organisation_id:
-            return BASIS_OWN_INVOLVEMENT
-        special = category in SPECIAL_CATEGORIES
-        if self.safeguarding:
-            return BASIS_SAFEGUARDING
-        if owner_org is not None:
-            for agreement in self.agreements:
-                if special and not agreement.special_condition:
-                    continue
-                if _covers(agreement, self.user.organisation, owner_org, category, self.purpose):
-                    return Basis(
-                        agreement.lawful_basis,
-                        agreement.statutory_duty,
-                        agreement.special_condition if special else "",
-                        source=f"agreement: {agreement.name}",
-                    )
-        if self.consent is not None:
-            return Basis(
-                LawfulBasis.CONSENT,
-                condition=SpecialCondition.EXPLICIT_CONSENT if special else "",
-                source=f"consent record {self.consent.record_id}",
-            )
-        return BASIS_BREAK_GLASS if self.break_glass else None
-
-
-def share_basis(
-    user: Any, person: Person, owner_org: Any, category: str, purpose: str = "planning"
-) -> Basis | None:
-    """The lawful basis on which this reader may see what another organisation holds about this
-    person in this category, or None (then the reader sees "withheld"). See `_Shares.basis`."""
-    if not is_practitioner(user):
-        return None
-    return _Shares(user, person, purpose).basis(owner_org, category)
-
-
-def involvement_category(involvement: Involvement) -> str:
-    """What knowing the detail of an involvement reveals: health, criminal justice, or neither."""
-    sector = involvement.organisation.sector
-    if sector == Sector.HEALTH or involvement.sensitive_category in HIDDEN_SERVICE_CATEGORIES:
-        return DataCategory.HEALTH
-    if (
-        sector in (Sector.POLICE, Sector.JUSTICE)
-        or involvement.sensitive_category == SensitiveCategory.CRIMINAL_JUSTICE
-    ):
-        return DataCategory.CRIMINAL_JUSTICE
-    return DataCategory.INVOLVEMENT
-
-
-# The fields of an involvement that say what the organisation is doing; the organisation and its
-# contact stay visible, so everyone knows whom to call.
-INVOLVEMENT_DETAIL_FIELDS = frozenset({"service", "flags"})
-INVOLVEMENT_FLAGS = (
-    "child_protection_plan",
-    "child_looked_after",
-    "ehc_plan",
-    "youth_justice_order",
-)
-WITHHELD = "Withheld"
-
-
-def annotate_involvements(
-    user: Any, person: Person, involvements: list[Involvement], purpose: str = "planning"
-) -> list[Involvement]:
-    """Mark on each involvement which fields this reader may not see (`withheld`) and the basis
-    (`share_basis`) on which they see the rest. Pages, API and exports show "Withheld"."""
-    shares = _Shares(user, person, purpose) if is_practitioner(user) else None
-    bases: dict[tuple[int, str], Basis | None] = {}
-    for involvement in involvements:
-        key = (involvement.organisation_id, involvement_category(involvement))
-        if key not in bases:
-            bases[key] = shares.basis(involvement.organisation, key[1]) if shares else None
-        basis = bases[key]
-        involvement.share_basis = basis  # type: ignore[attr-defined]
-        if basis is None:
-            # Redacted in memory, so every output built from it says "withheld";
-            # Involvement.save refuses a redacted instance.
-            involvement.withheld = INVOLVEMENT_DETAIL_FIELDS  # type: ignore[attr-defined]
-            involvement.service = WITHHELD
-            for flag in INVOLVEMENT_FLAGS:
-                setattr(involvement, flag, False)
-    return involvements
 
 
 def may_see_address(user: Any, person: Person) -> bool:
@@ -487,13 +361,6 @@ def require_person(user: Any, person_id: Any, purpose: str = "casework") -> tupl
     return person, decision
 
 
-# Break-glass: emergency access beyond the user's rights, given a reason, for a limited time.
-# UK GDPR Art. 6(1)(d) and 9(2)(c): to protect someone's vital interests.
-BASIS_BREAK_GLASS = Basis(
-    LawfulBasis.VITAL_INTERESTS, condition=SpecialCondition.VITAL_INTERESTS, source="break-glass"
-)
-
-
 def is_data_protection_officer(user: Any) -> bool:
     return is_practitioner(user) and user.has_role(Role.Code.DATA_PROTECTION_OFFICER)
 
@@ -502,33 +369,6 @@ def require_data_protection_officer(user: Any, *, object_type: str, object_id: A
     """The data-protection officer's pages. Security: anyone else is refused (audited) as 404."""
     if not is_data_protection_officer(user):
         raise refuse(user, object_type=object_type, object_id=object_id, purpose="data protection")
-
-
-def consent_covers(
-    person: Person, organisation: Any, purpose: str, on: date | None = None
-) -> ConsentRecord | None:
-    """The newest consent that covers sharing this person's information with this organisation
-    for this purpose on this day, or None.
-
-    Covered: given on or before the day, not expired, not withdrawn on or before the day (a
-    withdrawal counts at once), naming the organisation or its whole sector, and the purpose.
-    """
-    on = on or timezone.localdate()
-    withdrawn = ConsentRecord.objects.filter(
-        withdraws=OuterRef("pk"), event=ConsentEvent.WITHDRAWN, effective_on__lte=on
-    )
-    candidates = (
-        ConsentRecord.objects.filter(person=person, event=ConsentEvent.GIVEN, effective_on__lte=on)
-        .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=on))
-        .exclude(Exists(withdrawn))
-        .prefetch_related("organisations")
-        .order_by("-effective_on", "-pk")
-    )
-    for record in candidates:
-        named = any(o.pk == organisation.pk for o in record.organisations.all())
-        if purpose in record.purposes and (named or organisation.sector in record.sectors):
-            return record
-    return None
 
 
 # Partnership health (insight, issue #7) -----------------------------------------------------
@@ -561,11 +401,23 @@ def may_answer_surveys(user: Any) -> bool:
 
 
 __all__ = [
+    "BASIS_BREAK_GLASS",
+    "BASIS_EPISODE",
     "BASIS_FAMILY_OWN",
+    "BASIS_FRONT_DOOR",
+    "BASIS_OWN_INVOLVEMENT",
+    "BASIS_OWN_REQUEST",
+    "BASIS_SAFEGUARDING",
     "FAMILY_CLOSED_EPISODE_DAYS",
     "FAMILY_LOCATING_SECTORS",
     "FAMILY_WITHHELD_MEETING_FIELDS",
     "FAMILY_YOUNG_PERSON_MIN_AGE",
+    "INVOLVEMENT_DETAIL_FIELDS",
+    "INVOLVEMENT_FLAGS",
+    "WITHHELD",
+    "agreements_in_force",
+    "annotate_involvements",
+    "consent_covers",
     "family_account",
     "family_consent_visible_to",
     "family_episodes_visible_to",
@@ -574,6 +426,11 @@ __all__ = [
     "family_owns_action",
     "family_participants",
     "family_team_visible_to",
+    "involvement_category",
     "is_family",
+    "is_practitioner",
+    "person_facts",
+    "persons_facts",
     "require_family_episode",
+    "share_basis",
 ]

@@ -51,6 +51,14 @@ def live_break_glass(user: Any) -> QuerySet[BreakGlass]:
     return BreakGlass.objects.filter(practitioner_id=user.pk, expires_at__gt=timezone.now())
 
 
+def _organisation_involvements(user: Any) -> list[QuerySet[Involvement]]:
+    """The reader's organisation's current involvements, as two branches that each read one
+    index alone: open-ended ones (a partial index) and those ending today or later."""
+    day = timezone.localdate()
+    own = Involvement.objects.filter(organisation_id=user.organisation_id, started_on__lte=day)
+    return [own.filter(ended_on__isnull=True), own.filter(ended_on__gte=day)]
+
+
 def _team_persons(user: Any, **episode: Any) -> list[QuerySet[Any]]:
     """The persons of the episodes this practitioner leads, and of the teams they are a current
     member of: two branches, each served by its own index."""
@@ -71,7 +79,7 @@ def _not_closed(branches: list[QuerySet[Any]]) -> list[QuerySet[Any]]:
 def person_grounds(user: Any, *, front_door: bool) -> list[tuple[str, list[QuerySet[Any]]]]:
     """Each ground for seeing a person, as querysets of rows with a `person_id`."""
     grounds: list[tuple[str, list[QuerySet[Any]]]] = [
-        (OWN_INVOLVEMENT, [current_involvements().filter(organisation_id=user.organisation_id)]),
+        (OWN_INVOLVEMENT, _organisation_involvements(user)),
         (SAFEGUARDING, _team_persons(user, status="stepped_up")),
         (EPISODE, _not_closed(_team_persons(user))),
     ]
@@ -134,3 +142,13 @@ def visible_request_ids(user: Any, *, front_door: bool) -> QuerySet[Any]:
             requests.filter(status__in=[RequestStatus.RECEIVED, RequestStatus.DECIDED]).values("pk")
         )
     return branches[0].union(*branches[1:])
+
+
+def in_stepped_up_episode(user: Any, person_ids: list[int]) -> set[int]:
+    """Which of these persons are in an episode stepped up to children's social care (s47) that
+    this practitioner leads or is a current member of the team of: one query."""
+    rows = visible_episode_ids(user)
+    found = EpisodePersons.objects.filter(
+        person_id__in=person_ids, episode__status="stepped_up", episode_id__in=rows
+    )
+    return set(found.values_list("person_id", flat=True))
