@@ -40,8 +40,7 @@ def mark_of(persons: int, families: int) -> str:
 
 def is_built(name: str, persons: int, families: int) -> bool:
     comment = psql(
-        "SELECT shobj_description(oid, 'pg_database') FROM pg_database "
-        f"WHERE datname = '{name}'"
+        f"SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = '{name}'"  # noqa: S608
     )
     return comment == mark_of(persons, families)
 
@@ -59,7 +58,7 @@ def build(name: str, persons: int, families: int, organisations: int) -> None:
     env.setdefault("DJANGO_SETTINGS_MODULE", "joinedup.config.settings")
     args = [str(persons), str(families), str(organisations)]
     subprocess.run([sys.executable, __file__, "--load", *args], env=env, check=True)
-    psql(f"VACUUM ANALYZE", name)
+    psql("VACUUM ANALYZE", name)
     psql(f"COMMENT ON DATABASE \"{name}\" IS '{mark_of(persons, families)}'")
 
 
