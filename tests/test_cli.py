@@ -12,7 +12,7 @@ import pytest
 JOINEDUP = [sys.executable, "-m", "joinedup.config.cli"]
 
 
-def run(args: list[str], **env: str) -> subprocess.CompletedProcess[str]:
+def run(args: list[str], timeout: int = 120, **env: str) -> subprocess.CompletedProcess[str]:
     environment = {
         k: v
         for k, v in os.environ.items()
@@ -24,7 +24,7 @@ def run(args: list[str], **env: str) -> subprocess.CompletedProcess[str]:
         capture_output=True,
         text=True,
         env=environment,
-        timeout=120,
+        timeout=timeout,
         check=False,
     )
 
@@ -91,9 +91,8 @@ def test_serve_refuses_plain_http_unless_asked_for_explicitly(tmp_path: Path):
 def served_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One migrated database for every server started below (each starts with --no-migrate)."""
     home = tmp_path_factory.mktemp("serve")
-    result = run(
-        ["migrate", "--noinput"], DATABASE_URL=f"sqlite:///{home}/db.sqlite3", **PRODUCTION
-    )
+    database = f"sqlite:///{home}/db.sqlite3"
+    result = run(["migrate", "--noinput"], timeout=600, DATABASE_URL=database, **PRODUCTION)
     assert result.returncode == 0, result.stderr
     return home
 

@@ -278,14 +278,12 @@ class Involvement(models.Model):
             # index alone. Open-ended ones from a partial index; those with an end date from
             # (organisation, end date), so ended involvements are never read.
             models.Index(
-                fields=["organisation", "person"],
-                include=["started_on"],
+                fields=["organisation", "person", "started_on"],
                 condition=Q(ended_on__isnull=True),
                 name="involvement_org_open_idx",
             ),
             models.Index(
-                fields=["organisation", "ended_on"],
-                include=["person", "started_on"],
+                fields=["organisation", "ended_on", "person", "started_on"],
                 name="involvement_org_ended_idx",
             ),
             models.Index(fields=["person", "ended_on"], name="involvement_person_idx"),
