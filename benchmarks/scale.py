@@ -70,7 +70,7 @@ def actors() -> dict[str, Any]:
     """The practitioners whose daily pages are measured, and one record of each kind to open."""
     from django.db.models import Count
 
-    from joinedup.casework.models import Episode
+    from joinedup.episodes.models import Episode
     from joinedup.partnership.models import Practitioner
     from joinedup.sharing import policy
 

@@ -45,6 +45,25 @@ def is_built(name: str, persons: int, families: int) -> bool:
     return comment == mark_of(persons, families)
 
 
+def migrated_apps(name: str) -> set[str]:
+    rows = psql("SELECT DISTINCT app FROM django_migrations", name)
+    return set(rows.split())
+
+
+def app_labels() -> set[str]:
+    """The apps of this checkout (a database migrated by apps that are gone is rebuilt)."""
+    code = (
+        "import django; django.setup(); from django.apps import apps; "
+        "print(' '.join(a.label for a in apps.get_app_configs()))"
+    )
+    env = dict(os.environ, JOINEDUP_DEBUG="true")
+    env.setdefault("DJANGO_SETTINGS_MODULE", "joinedup.config.settings")
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    return set(done.stdout.split())
+
+
 def url_of(name: str) -> str:
     return f"{SERVER}/{name}"
 
@@ -84,11 +103,15 @@ def _load(persons: int, families: int, organisations: int) -> None:
 
 def ensure(name: str, persons: int, families: int, organisations: int) -> str:
     """The database's URL, building it first unless a complete one of this shape exists."""
+    stale: set[str] = set()
     if is_built(name, persons, families):
+        stale = migrated_apps(name) - app_labels()
+    if is_built(name, persons, families) and not stale:
         print(f"reusing {name} ({mark_of(persons, families)})", flush=True)
     else:
         began = time.perf_counter()
-        print(f"building {name}: {mark_of(persons, families)}", flush=True)
+        why = f" (migrated by apps that are gone: {', '.join(sorted(stale))})" if stale else ""
+        print(f"building {name}: {mark_of(persons, families)}{why}", flush=True)
         build(name, persons, families, organisations)
         print(f"built {name} in {time.perf_counter() - began:.0f} s", flush=True)
     return url_of(name)

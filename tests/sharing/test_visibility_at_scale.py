@@ -11,8 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from joinedup.casework import services as casework
-from joinedup.casework import team
+from joinedup.episodes import services as episodes
 from joinedup.people import selectors
 from joinedup.people import services as people_services
 from joinedup.people.models import Person
@@ -48,8 +47,8 @@ def test_every_ground_and_only_those_by_every_route(teacher, school, other_org):
     in_team = factories.person("Team", "Child")
     elsewhere = factories.practitioner(other_org)
     factories.involvement(other_org, in_team)
-    episode = casework.episode_open_practitioner_led(actor=elsewhere, persons=[in_team])
-    team.member_add(actor=elsewhere, episode=episode, role="Member", practitioner=teacher)
+    episode = episodes.episode_open_practitioner_led(actor=elsewhere, persons=[in_team])
+    episodes.member_add(actor=elsewhere, episode=episode, role="Member", practitioner=teacher)
     merged_away = factories.person("Merged", "Away")
     factories.involvement(school, merged_away)
     Person.objects.filter(pk=merged_away.pk).update(merged_into=mine)

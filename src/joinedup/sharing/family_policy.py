@@ -13,7 +13,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from joinedup.casework.models import Episode, TeamMember
+from joinedup.episodes.models import Episode, TeamMember
 from joinedup.partnership.models import Sector
 from joinedup.people.models import Person
 from joinedup.sharing.lawful import Basis, LawfulBasis, StatutoryDuty
@@ -139,7 +139,7 @@ def require_family_episode(user: Any, episode_id: Any, purpose: str = "family") 
             found = None
     if found is None:
         raise _policy().refuse(
-            user, object_type="casework.episode", object_id=episode_id, purpose=purpose
+            user, object_type="episodes.episode", object_id=episode_id, purpose=purpose
         )
     return found
 

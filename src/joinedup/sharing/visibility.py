@@ -18,13 +18,8 @@ from typing import Any
 from django.db.models import Q, QuerySet, Value
 from django.utils import timezone
 
-from joinedup.casework.models import (
-    Episode,
-    RequestForSupport,
-    RequestPerson,
-    RequestStatus,
-    TeamMember,
-)
+from joinedup.episodes.models import Episode, TeamMember
+from joinedup.frontdoor.models import RequestForSupport, RequestPerson, RequestStatus
 from joinedup.people.models import Involvement
 from joinedup.sharing.models import BreakGlass
 
