@@ -274,14 +274,17 @@ def main(argv: list[str] | None = None) -> int:
             f"lead of {result['lead_episodes']} open teams; load average {result['load']}"
         )
     out += ["", *table(figures)]
+    print("\n".join(out), flush=True)  # each part as soon as it is measured
     if not args.skip_load:
         import load
 
         result = load.run(
             urls["1M"], port=args.port, users=args.users, duration=args.duration, cwd=HERE.parent
         )
-        out += ["", *load.report(result)]
+        out = ["", *load.report(result)]
+        print("\n".join(out), flush=True)
     if not args.skip_rebuild:
+        out = []
         print(f"rebuilding partnership health at 1M (load average {load_average()})", flush=True)
         rebuild = in_database(urls["1M"], "rebuild")
         met = rebuild["seconds"] <= 60 and rebuild["peak_mib"] <= 1536
@@ -293,7 +296,7 @@ def main(argv: list[str] | None = None) -> int:
             f"target <= 60 s and <= 1,536 MiB: {'met' if met else 'NOT met'}; "
             f"load average {rebuild['load']}",
         ]
-    print("\n".join(out))
+        print("\n".join(out), flush=True)
     return 0
 
 
