@@ -162,7 +162,11 @@ def run(url: str, *, port: int, users: int, duration: int, cwd: Path, workers: i
         elapsed = time.monotonic() - began
     finally:
         server.terminate()
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            server.kill()  # the server this test started, and only it
+            server.wait()
     samples = sorted(out["samples"])
     cuts = statistics.quantiles(samples, n=100, method="inclusive")
     return {
