@@ -216,8 +216,27 @@ def consent_covers(
     return _covering(candidates, organisation, purpose)
 
 
+def same_person_ids(person_id: int) -> list[int]:
+    """A person and every person merged into them: append-only records (consent) stay on the
+    person they were made for, and are read for both after a merge."""
+    return [
+        person_id,
+        *Person.objects.filter(merged_into_id=person_id).values_list("pk", flat=True),
+    ]
+
+
+def _merged_into(person_ids: list[int]) -> dict[int, int]:
+    """Each of these persons, and each person merged into one of them, to the one it is now."""
+    found = {pk: pk for pk in person_ids}
+    merged = Person.objects.filter(merged_into_id__in=person_ids)
+    found.update(merged.values_list("pk", "merged_into_id"))
+    return found
+
+
 def _consent_candidates(person_ids: list[int], on: date) -> list[ConsentRecord]:
-    """The persons' consents in force on the day, newest first (two queries)."""
+    """The persons' consents in force on the day (theirs, and those made for persons merged
+    into them), newest first (three queries)."""
+    person_ids = list(_merged_into(person_ids))
     withdrawn = ConsentRecord.objects.filter(
         withdraws=OuterRef("pk"), event=ConsentEvent.WITHDRAWN, effective_on__lte=on
     )
@@ -254,8 +273,9 @@ def persons_facts(
     agreements = agreements_in_force()
     stepped_up = visibility.in_stepped_up_episode(user, ids)
     consents: dict[int, list[ConsentRecord]] = defaultdict(list)
+    now_is = _merged_into(ids)
     for record in _consent_candidates(ids, timezone.localdate()):
-        consents[record.person_id].append(record)
+        consents[now_is[record.person_id]].append(record)
     glass = set(
         visibility.live_break_glass(user)
         .filter(person_id__in=ids)
