@@ -67,8 +67,9 @@ def database_from_url(url: str) -> dict[str, Any]:
     if config["ENGINE"] == "django.db.backends.postgresql":
         # JIT compiling spends most of a second on plans whose estimated cost passes its
         # thresholds, for queries that run in milliseconds: off on joinedup's connections.
-        options = config.setdefault("OPTIONS", {})
+        options: dict[str, Any] = dict(config.get("OPTIONS") or {})  # type: ignore[call-overload]
         options["options"] = " ".join(filter(None, [options.get("options", ""), "-c jit=off"]))
+        config["OPTIONS"] = options
         # Persistent connections (checked before reuse); 0 behind a pooler in transaction mode.
         config["CONN_MAX_AGE"] = env_int("JOINEDUP_CONN_MAX_AGE", 60)
     if config["ENGINE"] == "django.db.backends.sqlite3":

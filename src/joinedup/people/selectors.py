@@ -56,7 +56,7 @@ def _searched_page(qs: QuerySet[Person], page: Any, per_page: int) -> Page:
     rows = list(qs.annotate(found=Window(Count("pk"))).order_by(*ORDER)[start : start + per_page])
     if rows:
         paginator = _CountedPaginator(qs.order_by(*ORDER), per_page, rows[0].found)
-        return paginator._get_page(rows, number, paginator)
+        return Page(rows, number, paginator)
     # Past the last page (or nothing found): count, then show the last page as Django does.
     return _CountedPaginator(qs.order_by(*ORDER), per_page, qs.count()).get_page(number)
 
