@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("joinedup.records.urls")),
     path("", include("joinedup.insight.urls")),
     path("", include("joinedup.family.urls")),
+    path("", include("joinedup.directory.urls")),
     path("", include("joinedup.web.urls")),
 ]
 

@@ -181,6 +181,9 @@ def load(
 
     load_family_accounts()
     load_sharing()  # after the family accounts: it protects every refuge address they set
+    from joinedup.demo.directory import load_directory  # services, then referrals from episodes
+
+    load_directory()
     from joinedup.demo.insight import load_insight  # partnership health, then its rebuild
 
     load_insight(seed=seed, story=families >= 20)
