@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export JOINEDUP_DEBUG ?= true
 
-.PHONY: install run test test-postgres lint bench bench-identity browser clean
+.PHONY: install run test test-postgres lint bench bench-scale bench-identity browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -59,6 +59,11 @@ lint: install
 
 bench: install
 	$(BIN)/python benchmarks/run.py
+
+# 10k and 1M people on PostgreSQL side by side, a load test of `joinedup serve` and the
+# partnership-health rebuild at 1M. Builds its two databases the first time (about 12 minutes).
+bench-scale: install
+	$(BIN)/python benchmarks/scale.py $(BENCH_ARGS)
 
 bench-identity: install
 	$(BIN)/python benchmarks/identity/run.py --records $(or $(RECORDS),1000000)

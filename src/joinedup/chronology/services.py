@@ -39,7 +39,7 @@ from joinedup.errors import ApplicationError, NotFound
 from joinedup.frontdoor.models import RequestForSupport, RequestStatus
 from joinedup.partnership import notify
 from joinedup.partnership.models import Practitioner
-from joinedup.people.models import Person
+from joinedup.people.models import Involvement, Person
 from joinedup.sharing import policy
 
 # --- Pattern rules -------------------------------------------------------------------------
@@ -457,21 +457,27 @@ def _person_items(user: Any, persons: list[Person]) -> list[TimelineItem]:
                 "chronology",
             )
         )
+    # The policy's facts (safeguarding, consent, agreements...) once for the page, not per person.
+    facts = policy.persons_facts(user, persons)
+    history = policy.involvement_histories_visible_to(user, facts)
+    by_person: dict[int, list[Involvement]] = {p.pk: [] for p in persons}
+    today = timezone.localdate()
+    for inv in history.filter(started_on__lte=today).select_related("organisation"):
+        by_person[inv.person_id].append(inv)
     for person in persons:
-        items += _involvement_items(user, person)
+        items += _involvement_items(user, person, by_person[person.pk], facts[person.pk])
     return items
 
 
-def _involvement_items(user: Any, person: Person) -> list[TimelineItem]:
+def _involvement_items(
+    user: Any, person: Person, history: list[Involvement], facts: Any
+) -> list[TimelineItem]:
     """Every involvement the reader may know of, current and ended: when it started and, once
     it has, when it ended. Sensitive services stay hidden by the policy's own rule."""
     today = timezone.localdate()
     items = []
-    history = policy.involvement_history_visible_to(user, person).filter(started_on__lte=today)
     # What another organisation does is withheld without a lawful basis to share it.
-    for inv in policy.annotate_involvements(
-        user, person, list(history.select_related("organisation"))
-    ):
+    for inv in policy.annotate_involvements(user, person, history, facts=facts):
         service = f"{inv.get_kind_display()}: {inv.service}"
         items.append(
             TimelineItem(

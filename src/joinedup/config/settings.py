@@ -36,6 +36,14 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "")
+    try:
+        return int(value) if value.strip() else default
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
+
+
 DEBUG = env_bool("JOINEDUP_DEBUG")
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
@@ -58,6 +66,14 @@ def database_from_url(url: str) -> dict[str, Any]:
         raise ImproperlyConfigured(f"DATABASE_URL is not a valid database URL ({error}).") from None
     if not config.get("ENGINE") or not config.get("NAME"):
         raise ImproperlyConfigured("DATABASE_URL is not a valid database URL: no database name.")
+    if config["ENGINE"] == "django.db.backends.postgresql":
+        # JIT compiling spends most of a second on plans whose estimated cost passes its
+        # thresholds, for queries that run in milliseconds: off on joinedup's connections.
+        options: dict[str, Any] = dict(config.get("OPTIONS") or {})  # type: ignore[call-overload]
+        options["options"] = " ".join(filter(None, [options.get("options", ""), "-c jit=off"]))
+        config["OPTIONS"] = options
+        # Persistent connections (checked before reuse); 0 behind a pooler in transaction mode.
+        config["CONN_MAX_AGE"] = env_int("JOINEDUP_CONN_MAX_AGE", 60)
     if config["ENGINE"] == "django.db.backends.sqlite3":
         config["CONN_MAX_AGE"] = 0
         # IMMEDIATE transactions: writers queue for the lock instead of failing on upgrade.
@@ -154,7 +170,7 @@ FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "joinedup.web.auth.PractitionerBackend",
     # Single sign-on: each organisation's own OpenID Connect provider (integrations/sso.py).
     "joinedup.integrations.sso.OrganisationBackend",
 ]

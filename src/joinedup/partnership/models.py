@@ -186,11 +186,7 @@ class Practitioner(AbstractUser):
 
     @property
     def role_codes(self) -> frozenset[str]:
-        cached = getattr(self, "_role_codes", None)
-        if cached is None:
-            cached = frozenset(self.roles.values_list("code", flat=True))
-            self._role_codes = cached
-        return cached
+        return self._roles()[0]
 
     @property
     def manager(self) -> Practitioner | None:
@@ -202,7 +198,17 @@ class Practitioner(AbstractUser):
 
     @property
     def requires_two_factor(self) -> bool:
-        return self.roles.filter(requires_two_factor=True).exists()
+        return self._roles()[1]
+
+    def _roles(self) -> tuple[frozenset[str], bool]:
+        """The roles and whether any needs a second factor: one query per request, asked by
+        the two-factor middleware, the menu and the policy alike."""
+        cached = getattr(self, "_role_facts", None)
+        if cached is None:
+            rows = list(self.roles.values_list("code", "requires_two_factor"))
+            cached = (frozenset(code for code, _ in rows), any(two for _, two in rows))
+            self._role_facts = cached
+        return cached
 
 
 class Notification(models.Model):

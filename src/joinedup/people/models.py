@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Lower
+from django.db.models.functions import Lower, Upper
 
 from joinedup.partnership.models import Organisation, Practitioner, Team
 from joinedup.people import identifiers
@@ -61,6 +61,15 @@ class Person(models.Model):
         ordering = ["family_name", "given_name"]
         indexes = [
             models.Index(Lower("family_name"), Lower("given_name"), name="person_name_idx"),
+            # "My people" lists in this order; a page of a large organisation walks this index.
+            models.Index(
+                fields=["family_name", "given_name", "id"],
+                condition=Q(merged_into__isnull=True),
+                name="person_listed_sort_idx",
+            ),
+            # Name search matches a reference exactly, whatever its case (icontains/iexact are
+            # UPPER(...) on PostgreSQL); names by trigram index there (migration 0006).
+            models.Index(Upper("reference"), name="person_reference_upper_idx"),
             models.Index(fields=["date_of_birth"], name="person_dob_idx"),
         ]
         constraints = [
@@ -339,7 +348,18 @@ class Involvement(models.Model):
     class Meta:
         ordering = ["-started_on"]
         indexes = [
-            models.Index(fields=["organisation", "person"], name="involvement_org_person_idx"),
+            # "Which persons may my organisation see": its current involvements, read from the
+            # index alone. Open-ended ones from a partial index; those with an end date from
+            # (organisation, end date), so ended involvements are never read.
+            models.Index(
+                fields=["organisation", "person", "started_on"],
+                condition=Q(ended_on__isnull=True),
+                name="involvement_org_open_idx",
+            ),
+            models.Index(
+                fields=["organisation", "ended_on", "person", "started_on"],
+                name="involvement_org_ended_idx",
+            ),
             models.Index(fields=["person", "ended_on"], name="involvement_person_idx"),
         ]
         constraints = [

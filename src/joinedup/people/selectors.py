@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Window
 from django.utils import timezone
 
 from joinedup.audit import services as audit
@@ -35,6 +35,38 @@ def _search(qs: QuerySet[Person], name: str, date_of_birth: date | None) -> Quer
     return qs
 
 
+# From this many persons on, a page of "my people" walks the name index (see persons_visible_to).
+LONG_LIST = 2000
+ORDER = ("family_name", "given_name", "pk")
+
+
+class _CountedPaginator(Paginator):
+    """A paginator told its count, so the list's own query runs once, for the page."""
+
+    def __init__(self, object_list: Any, per_page: int, count: int):
+        super().__init__(object_list, per_page)
+        self.__dict__["count"] = count  # Paginator.count is a cached property
+
+
+def _page_number(page: Any) -> int:
+    try:
+        return max(int(page), 1)
+    except (TypeError, ValueError):
+        return 1
+
+
+def _searched_page(qs: QuerySet[Person], page: Any, per_page: int) -> Page:
+    """One query for the page and the number found (a window count over the matches)."""
+    number = _page_number(page)
+    start = (number - 1) * per_page
+    rows = list(qs.annotate(found=Window(Count("pk"))).order_by(*ORDER)[start : start + per_page])
+    if rows:
+        paginator = _CountedPaginator(qs.order_by(*ORDER), per_page, rows[0].found)
+        return Page(rows, number, paginator)
+    # Past the last page (or nothing found): count, then show the last page as Django does.
+    return _CountedPaginator(qs.order_by(*ORDER), per_page, qs.count()).get_page(number)
+
+
 def my_people(
     *,
     user: Any,
@@ -44,9 +76,15 @@ def my_people(
     per_page: int = 25,
 ) -> Page:
     """The persons my organisation works with, searchable; the page shown is audited."""
-    qs = _search(policy.persons_visible_to(user), name.strip(), date_of_birth)
-    paginator = Paginator(qs.order_by("family_name", "given_name", "pk"), per_page)
-    result = paginator.get_page(page)
+    name = name.strip()
+    if name or date_of_birth:
+        result = _searched_page(
+            _search(policy.persons_visible_to(user), name, date_of_birth), page, per_page
+        )
+    else:
+        count = policy.persons_visible_count(user)
+        visible = policy.persons_visible_to(user, long_list=count >= LONG_LIST)
+        result = _CountedPaginator(visible.order_by(*ORDER), per_page, count).get_page(page)
     if result.object_list:
         audit.record(
             actor=user,
@@ -55,7 +93,7 @@ def my_people(
             persons=list(result.object_list),
             purpose="casework",
             lawful_basis=policy.BASIS_OWN_INVOLVEMENT,
-            detail={"search": name.strip(), "date_of_birth": str(date_of_birth or "")},
+            detail={"search": name, "date_of_birth": str(date_of_birth or "")},
         )
     return result
 
@@ -124,14 +162,16 @@ def _relatives(user: Any, person: Person) -> list[RelativeView]:
 def person_get(*, user: Any, person_id: Any, purpose: str = "casework") -> PersonView:
     """One person's record. Raises NotFound (and audits the refusal) when not allowed."""
     person, decision = policy.require_person(user, person_id, purpose)
+    facts = policy.person_facts(user, person)  # safeguarding, consent...: each asked once
     involvements = policy.annotate_involvements(
         user,
         person,
         list(
-            policy.involvements_visible_to(user, person)
+            policy.involvements_visible_to(user, person, facts)
             .select_related("organisation", "team", "contact", "contact__team")
             .order_by("organisation__name")
         ),
+        facts=facts,
     )
     withheld = policy.withheld_person_fields(user, person)
     audit.record(

@@ -67,6 +67,7 @@ class SecondFactorMiddleware:
         roles = getattr(settings, "JOINEDUP_TWO_FACTOR_ROLES", ())
         return any(user.has_role(code) for code in roles)
 
+
 class RequestProblem(Exception):
     """A malformed request: answered 400 (or 413) with the error shape, never a 500."""
 
