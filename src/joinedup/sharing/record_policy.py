@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 from joinedup.episodes.models import Episode
 from joinedup.people.models import Person
 from joinedup.sharing.bases import BASIS_EPISODE, is_practitioner
-from joinedup.sharing.family_policy import family_account
+from joinedup.sharing.family_policy import family_account, family_episodes_visible_to
 
 
 def _policy() -> Any:
