@@ -61,6 +61,7 @@ from joinedup.casework.api_team import router as team_router  # noqa: E402
 from joinedup.family.api import router as family_router  # noqa: E402
 from joinedup.identity.api import router as identity_router  # noqa: E402
 from joinedup.insight.api import router as insight_router  # noqa: E402
+from joinedup.outcomes.api import router as outcomes_router  # noqa: E402
 from joinedup.partnership.api import router as partnership_router  # noqa: E402
 from joinedup.people.api import router as people_router  # noqa: E402
 from joinedup.sharing.api import router as subject_access_router  # noqa: E402
@@ -76,3 +77,4 @@ api.add_router("", insight_router)
 api.add_router("", sharing_router)
 api.add_router("", subject_access_router)
 api.add_router("", family_router)
+api.add_router("", outcomes_router)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("joinedup.sharing.urls")),
     path("", include("joinedup.insight.urls")),
     path("", include("joinedup.family.urls")),
+    path("", include("joinedup.outcomes.urls")),
     path("", include("joinedup.web.urls")),
 ]
 
