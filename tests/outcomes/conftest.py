@@ -19,9 +19,7 @@ __all__ = ["family_user", "make_family", "opened_days_ago", "second_outcome"]
 
 def opened_days_ago(episode: Episode, days: int) -> None:
     """Test set-up only: the episode began `days` ago, so scores can be dated in the past."""
-    Episode.objects.filter(pk=episode.pk).update(
-        opened_at=timezone.now() - timedelta(days=days)
-    )
+    Episode.objects.filter(pk=episode.pk).update(opened_at=timezone.now() - timedelta(days=days))
     episode.refresh_from_db()
 
 

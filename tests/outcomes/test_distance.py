@@ -92,9 +92,7 @@ def test_a_dip_after_six_months_is_not_a_relapse():
 def test_needing_help_again_under_the_same_headline_within_six_months_is_a_relapse():
     again = d.LaterEpisode("E-2", CLOSED + timedelta(days=60), frozenset({"housing"}))
     other = d.LaterEpisode("E-3", CLOSED + timedelta(days=70), frozenset({"crime"}))
-    result = d.check(
-        facts({1: good(), 2: good(), 3: good()}, later=(again, other)), RULE, TODAY
-    )
+    result = d.check(facts({1: good(), 2: good(), 3: good()}, later=(again, other)), RULE, TODAY)
     assert [p.code for p in result.missing] == ["need:housing"]
     assert "E-2" in result.needs[0].relapse
 
@@ -131,8 +129,9 @@ def test_each_structural_part_says_what_failed():
 def test_the_rule_is_configurable():
     two = (d.NeedFacts("housing", "Secure housing", (1,)),)
     lenient = d.Rule(min_headlines=1, require_whole_family_assessment=False, met_score=6)
-    result = d.check(facts({1: good(6, 6)}, needs=two, whole_family_assessment=False), lenient,
-                     TODAY)
+    result = d.check(
+        facts({1: good(6, 6)}, needs=two, whole_family_assessment=False), lenient, TODAY
+    )
     assert result.met
     assert [p.code for p in result.parts] == ["needs", "lead", "plan", "need:housing"]
 

@@ -68,7 +68,7 @@ class RecordForm(GovukFormMixin, forms.Form):
             )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if self.outcomes and not self.scores():
             first = f"score_{self.outcomes[0].pk}"
             self.add_error(first, "Give a score for at least one outcome")

@@ -71,7 +71,9 @@ class IdentifiedNeed(models.Model):
     assessment = models.ForeignKey(
         ASSESSMENT, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    outcomes = models.ManyToManyField(WANTED_OUTCOME, blank=True, related_name="needs")
+    outcomes: models.ManyToManyField = models.ManyToManyField(
+        WANTED_OUTCOME, blank=True, related_name="needs"
+    )
     note = models.TextField(blank=True)
     identified_on = models.DateField()
     recorded_by = models.ForeignKey(Practitioner, on_delete=models.PROTECT, related_name="+")

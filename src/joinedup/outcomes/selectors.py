@@ -261,7 +261,7 @@ def facts_for(episodes: list[Episode]) -> dict[int, d.EpisodeFacts]:
         "episode_id", "status", "child_words", "carers_words"
     ):
         assessments[a.episode_id].append(a)
-    plan = defaultdict(int)
+    plan: dict[int, int] = defaultdict(int)
     for episode_id in WantedOutcome.objects.filter(episode_id__in=ids).values_list(
         "episode_id", flat=True
     ):
