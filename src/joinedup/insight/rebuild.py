@@ -42,6 +42,7 @@ from joinedup.insight.models import (
     VoiceResult,
 )
 from joinedup.insight.reading import Casework, NodeInfo, read_casework
+from joinedup.outcomes.prompts import outcome_prompts
 from joinedup.partnership.models import Profession, Sector
 
 PERIODS = net.STANDARD_PERIODS_DAYS
@@ -1123,6 +1124,7 @@ def _prompts(
         found.append((p, "", ""))
     for p in prompts.first_meeting_slower(series["days_to_first_meeting"]):
         found.append((p, "", ""))
+    found.extend(outcome_prompts(casework.as_of))
     return [_prompt_row(p, link, key, names) for p, link, key in found]
 
 
