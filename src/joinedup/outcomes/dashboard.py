@@ -23,6 +23,7 @@ from joinedup.outcomes.models import DashboardBuild, DashboardCell, OutcomeCateg
 from joinedup.sharing import policy
 
 SMALL = 5  # counts under this are suppressed
+SHOWN = 25  # rows a figure shows on the page; the export has them all
 PERIODS = {"3": 3, "6": 6, "12": 12, "24": 24, "all": None}
 DEFAULT_PERIOD = "12"
 
@@ -192,6 +193,14 @@ class FigureView:
     chart: HBarChart
     headline: str = ""
 
+    @property
+    def shown(self) -> list[Row]:
+        return self.rows[:SHOWN]
+
+    @property
+    def more(self) -> int:
+        return max(len(self.rows) - SHOWN, 0)
+
 
 @dataclass
 class DashboardView:
@@ -338,10 +347,11 @@ def dashboard(*, user: Any, params: Mapping[str, Any]) -> DashboardView:
         rows = _rows(figure, sums.get(figure.code, {}))
         if figure.code == "outcomes_improved":
             data = [
-                (r.key, (r.value or 0) * 100 if r.value is not None else None, r.text) for r in rows
+                (r.key, r.value * 100 if r.value is not None else None, r.text)
+                for r in rows[:SHOWN]
             ]
         else:
-            data = [(r.key, r.value, r.text) for r in rows]
+            data = [(r.key, r.value, r.text) for r in rows[:SHOWN]]
         view.figures.append(
             FigureView(
                 figure, rows, hbar_chart(data), _headline(figure, rows, sums.get(figure.code, {}))

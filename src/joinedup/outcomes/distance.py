@@ -37,8 +37,9 @@ def distance(scores: list[tuple[date, int]]) -> Distance:
 
 
 def mean_change(distances: list[Distance]) -> float | None:
-    """The mean change over outcomes in ONE voice (voices are never averaged together)."""
-    changes = [d.change for d in distances if d.change is not None]
+    """The mean change over outcomes in ONE voice (voices are never averaged together), over
+    the outcomes scored at least twice."""
+    changes = [d.change for d in distances if d.change is not None and d.count >= 2]
     return sum(changes) / len(changes) if changes else None
 
 

@@ -199,5 +199,6 @@ class DashboardCell(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["figure", "need", "month", "locality"], name="dashboard_cell_idx")
+            # The page asks for one need and a period, for every figure at once.
+            models.Index(fields=["need", "month"], name="dashboard_cell_idx")
         ]

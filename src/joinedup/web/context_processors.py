@@ -14,7 +14,7 @@ def service(request: HttpRequest) -> dict[str, Any]:
 
     if user is not None and is_practitioner(user):  # family members have their own menu
         from joinedup.partnership.selectors import unread_count
-        from joinedup.sharing.policy import is_front_door
+        from joinedup.sharing.policy import is_front_door, may_view_partnership_health
 
         unread = unread_count(user=user)
         navigation = [
@@ -33,6 +33,8 @@ def service(request: HttpRequest) -> dict[str, Any]:
         from joinedup.insight.selectors import navigation_items  # Partnership health; Surveys
 
         navigation += navigation_items(user)
+        if may_view_partnership_health(user):
+            navigation.append({"href": reverse("outcomes:dashboard"), "text": "Outcomes"})
         navigation += [
             {"href": reverse("sharing:advice-list"), "text": "Advice"},
             {"href": reverse("web:directory"), "text": "Directory"},
