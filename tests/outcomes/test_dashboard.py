@@ -162,8 +162,8 @@ def test_the_rebuild_reads_the_casework(family, manager):
     t.episode_close(actor=family.lead, episode=family.episode, reason="moved_away", summary="Moved")
     build = dashboard.rebuild()
     assert build.cells == DashboardCell.objects.count() > 0
-    opened = DashboardCell.objects.get(figure="episode_events", key="Opened", need="")
-    closed = DashboardCell.objects.get(figure="closure_reasons", need="")
-    first = DashboardCell.objects.get(figure="first_meeting", need="")
+    opened = DashboardCell.objects.get(figure="episode_events", key="Opened", need="", locality="")
+    closed = DashboardCell.objects.get(figure="closure_reasons", need="", locality="")
+    first = DashboardCell.objects.get(figure="first_meeting", need="", locality="")
     assert (opened.count, closed.key, first.count, first.total) == (1, "Moved away", 1, 7)
     assert not DashboardCell.objects.filter(figure="open_now").exists()

@@ -191,7 +191,7 @@ class DashboardCell(models.Model):
 
     figure = models.CharField(max_length=40)
     month = models.DateField(null=True, blank=True, help_text="First day; empty: a snapshot.")
-    locality = models.CharField(max_length=100, blank=True)
+    locality = models.CharField(max_length=100, blank=True, help_text="Empty: every locality.")
     need = models.CharField(max_length=60, blank=True, help_text="Empty: every need.")
     key = models.CharField(max_length=200, blank=True)
     count = models.PositiveIntegerField(default=0)
@@ -200,5 +200,5 @@ class DashboardCell(models.Model):
     class Meta:
         indexes = [
             # The page asks for one need and a period, for every figure at once.
-            models.Index(fields=["need", "month"], name="dashboard_cell_idx")
+            models.Index(fields=["need", "locality", "month"], name="dashboard_cell_idx")
         ]
