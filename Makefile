@@ -28,6 +28,7 @@ browser:
 
 run: install
 	@mkdir -p var
+	@$(BIN)/python scripts/retire-old-demo-database
 	$(BIN)/joinedup migrate --noinput
 	$(BIN)/joinedup demo --if-empty
 	@$(BIN)/joinedup demo-sign-ins

@@ -194,16 +194,8 @@ def _team_work(
     shift: timedelta,
 ) -> dict[str, int]:
     """Teams around a tenth of the multi-agency families: members, actions, meetings, requests."""
-    from joinedup.casework.models import (
-        Action,
-        Attendance,
-        Episode,
-        Meeting,
-        RequestForSupport,
-        RequestPerson,
-        TeamMember,
-        TriageDecision,
-    )
+    from joinedup.episodes.models import Action, Attendance, Episode, Meeting, TeamMember
+    from joinedup.frontdoor.models import RequestForSupport, RequestPerson, TriageDecision
 
     by_family: dict[int, list[int]] = defaultdict(list)
     for row in data["involvements"]:

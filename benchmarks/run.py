@@ -128,12 +128,13 @@ def main(argv: list[str] | None = None) -> int:
     django.setup()
     from django.core.management import call_command
 
-    from joinedup.casework import timescales
+    from joinedup.audit import services as audit
+    from joinedup.core import timescales
     from joinedup.demo import loader
     from joinedup.partnership.models import Practitioner
     from joinedup.people import selectors
     from joinedup.people.models import Person
-    from joinedup.sharing import audit, policy
+    from joinedup.sharing import policy
 
     call_command("migrate", verbosity=0)
     rows: list[tuple[str, str, str]] = []

@@ -8,14 +8,10 @@ import re
 
 import pytest
 
-from joinedup.casework.models import (
-    Assessment,
-    AssessmentStatus,
-    ClosureFeedback,
-    Episode,
-    PatternAlert,
-)
+from joinedup.assessments.models import Assessment, AssessmentStatus
+from joinedup.chronology.models import PatternAlert
 from joinedup.demo import loader
+from joinedup.episodes.models import ClosureFeedback, Episode
 from tests.browser.conftest import assert_accessible, screenshot
 from tests.browser.test_find_a_child import sign_in
 from tests.browser.test_request_for_support import sign_out

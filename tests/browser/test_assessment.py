@@ -7,9 +7,9 @@ import re
 
 import pytest
 
-from joinedup.casework import services
-from joinedup.casework.models import Assessment
+from joinedup.assessments.models import Assessment
 from joinedup.demo import loader
+from joinedup.frontdoor import services
 from joinedup.partnership.models import Practitioner
 from joinedup.sharing import policy
 from tests.browser.conftest import assert_accessible, screenshot

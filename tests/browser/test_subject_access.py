@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from joinedup.audit.models import AccessEvent
 from joinedup.demo import loader
 from joinedup.people.models import FamilyMember, Person
-from joinedup.sharing.models import AccessEvent, LegalHold
+from joinedup.records.models import LegalHold
 from tests.browser.conftest import assert_accessible, screenshot
 from tests.browser.test_find_a_child import sign_in
 

@@ -8,9 +8,9 @@ import re
 import pytest
 from django.utils import timezone
 
-from joinedup.casework import services
-from joinedup.casework import team as t
 from joinedup.demo import loader
+from joinedup.episodes import services as t
+from joinedup.frontdoor import services
 from joinedup.partnership.models import Practitioner
 from joinedup.sharing import policy
 from tests.browser.conftest import assert_accessible, screenshot

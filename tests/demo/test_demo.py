@@ -2,10 +2,10 @@ from __future__ import annotations
 
 import pytest
 
+from joinedup.audit import services as audit
 from joinedup.demo import loader
 from joinedup.partnership.models import Organisation, Practitioner, Sector
 from joinedup.people.models import Involvement, Person, SourceRecord
-from joinedup.sharing import audit
 
 pytestmark = pytest.mark.django_db
 

@@ -7,23 +7,24 @@ import random
 
 import pytest
 
-from joinedup.casework import assessments, chronology, selectors
-from joinedup.casework.models import (
+from joinedup.assessments import services as assessments
+from joinedup.assessments.models import Assessment, AssessmentStatus
+from joinedup.audit import services as audit
+from joinedup.chronology import services as chronology
+from joinedup.chronology.models import PatternAlert
+from joinedup.demo import loader
+from joinedup.demo.casework import assessment_answers
+from joinedup.episodes import selectors
+from joinedup.episodes.models import (
     Action,
     ActionStatus,
-    Assessment,
-    AssessmentStatus,
     Closure,
     ClosureFeedback,
     CriticalIncident,
     Disagreement,
     Episode,
     EpisodeStatus,
-    PatternAlert,
 )
-from joinedup.demo import loader
-from joinedup.demo.casework import assessment_answers
-from joinedup.sharing import audit
 
 pytestmark = pytest.mark.django_db
 

@@ -9,10 +9,10 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
-from joinedup.casework import services as casework
-from joinedup.casework import team as t
-from joinedup.casework.models import Action, Episode, TeamMember
+from joinedup.episodes import services as t
+from joinedup.episodes.models import Action, Episode, TeamMember
 from joinedup.family import services
+from joinedup.frontdoor import services as casework
 from joinedup.partnership.models import Organisation, Practitioner
 from joinedup.people import services as people
 from joinedup.people.models import Person

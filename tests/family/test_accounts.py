@@ -8,12 +8,12 @@ import pytest
 from django.core import mail, signing
 from django.urls import reverse
 
+from joinedup.audit.models import AccessEvent
 from joinedup.errors import ApplicationError, NotFound
 from joinedup.family import services
 from joinedup.family.models import FamilyAccount
 from joinedup.partnership.models import Practitioner
 from joinedup.sharing import policy
-from joinedup.sharing.models import AccessEvent
 from tests import factories
 from tests.family.conftest import PASSWORD, family_user
 

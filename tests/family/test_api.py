@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from joinedup.audit.models import AccessEvent
 from joinedup.family.models import FamilyComment
-from joinedup.sharing.models import AccessEvent
 from tests import factories
 
 pytestmark = pytest.mark.django_db

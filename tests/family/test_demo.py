@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
+from joinedup.audit import services as audit
 from joinedup.demo import loader
 from joinedup.demo.family import (
     FAMILY_SIGN_INS,
@@ -15,7 +16,6 @@ from joinedup.demo.family import (
 )
 from joinedup.demo.partnership import DEMO_PASSWORD
 from joinedup.family.models import FamilyAccount
-from joinedup.sharing import audit
 from tests.family.test_refuge import appears, family_urls
 
 pytestmark = pytest.mark.django_db

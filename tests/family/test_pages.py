@@ -8,15 +8,15 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from joinedup.casework import team as t
-from joinedup.casework.models import Action, ClosureFeedback, EpisodeStatus
+from joinedup.audit.models import AccessEvent
+from joinedup.episodes import services as t
+from joinedup.episodes.models import Action, ClosureFeedback, EpisodeStatus
 from joinedup.errors import ApplicationError
 from joinedup.family import selectors, services
 from joinedup.family.models import ActionProgress, ConsentWithdrawalRequest, FamilyComment
 from joinedup.partnership.models import Notification
 from joinedup.sharing import policy
 from joinedup.sharing import services as sharing
-from joinedup.sharing.models import AccessEvent
 from tests.family.conftest import family_user, make_family
 
 pytestmark = pytest.mark.django_db
@@ -101,7 +101,7 @@ def test_every_read_is_audited_as_the_familys_own_information(client, family, mo
         client.get(url)
         assert AccessEvent.objects.filter(actor=mother_user, action="view").count() == before + 1
     event = AccessEvent.objects.filter(
-        actor=mother_user, action="view", object_type="casework.episode"
+        actor=mother_user, action="view", object_type="episodes.episode"
     ).first()
     assert event.lawful_basis == policy.BASIS_FAMILY_OWN.label
     assert family.mother.pk in event.person_ids and family.child.pk in event.person_ids

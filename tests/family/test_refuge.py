@@ -10,7 +10,7 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from joinedup.casework import team as t
+from joinedup.episodes import services as t
 from joinedup.people.identifiers import normalise_postcode
 from joinedup.sharing import policy
 from tests import factories

@@ -10,8 +10,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from openpyxl import Workbook
 
+from joinedup.audit.models import AccessEvent
 from joinedup.people.models import SourceRecord
-from joinedup.sharing.models import AccessEvent
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from joinedup.casework import services as casework
+from joinedup.frontdoor import services as casework
 from joinedup.partnership.models import Role
 from tests import factories
 
@@ -55,7 +55,7 @@ def test_triage_shows_the_same_contacts(client, teacher, child, involved):
     )  # fmt: skip
     casework.request_submit(actor=teacher, request=draft)
     client.force_login(front_door)
-    html = client.get(reverse("casework:request", args=[draft.pk])).content.decode()
+    html = client.get(reverse("frontdoor:request", args=[draft.pk])).content.decode()
     assert involved.get_full_name() in html and 'href="tel:07700900123"' in html
     assert "hv-team@nhs.example" not in html  # the worker's own email comes first
     assert f'href="mailto:{involved.email}"' in html

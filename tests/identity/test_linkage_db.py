@@ -9,12 +9,12 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from joinedup.audit.models import AccessEvent
 from joinedup.errors import ApplicationError
 from joinedup.identity import conf, linking, review
 from joinedup.identity.models import LinkageRun, MatchCandidate
 from joinedup.partnership.models import Role
 from joinedup.people.models import MatchStatus, Person, SourceRecord
-from joinedup.sharing.models import AccessEvent
 from tests import factories
 from tests.identity.conftest import load_records
 

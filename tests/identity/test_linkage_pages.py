@@ -7,9 +7,9 @@ from datetime import date
 
 import pytest
 
+from joinedup.audit.models import AccessEvent
 from joinedup.identity.models import LinkageRun
 from joinedup.partnership.models import Role
-from joinedup.sharing.models import AccessEvent
 from tests import factories
 from tests.identity.conftest import load_records
 

@@ -7,11 +7,11 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from joinedup.casework import services as casework
+from joinedup.audit.models import AccessEvent
+from joinedup.frontdoor import services as casework
 from joinedup.identity import matching
 from joinedup.identity.models import MatchCandidate
 from joinedup.people.models import MatchStatus, Person, SourceRecord
-from joinedup.sharing.models import AccessEvent
 from tests import factories
 from tests.identity.conftest import load_records
 
@@ -80,7 +80,7 @@ def _add_new(client, draft, **extra):
         "new-date_of_birth_0": "27", "new-date_of_birth_1": "3", "new-date_of_birth_2": "2015",
         "new-kind": "child", "new-sex": "female", "new-postcode": "DS1 4AB", **extra,
     }  # fmt: skip
-    return client.post(reverse("casework:request-people", args=[draft.pk]), data)
+    return client.post(reverse("frontdoor:request-people", args=[draft.pk]), data)
 
 
 def test_the_request_form_offers_a_person_the_asker_already_works_with(
@@ -97,7 +97,7 @@ def test_the_request_form_offers_a_person_the_asker_already_works_with(
     assert Person.objects.count() == persons and not draft.people.exists()
     shown = AccessEvent.objects.get(object_type="identity.probable_matches")
     assert shown.person_ids == [maya.pk] and shown.actor == teacher
-    client.post(reverse("casework:request-people", args=[draft.pk]), {"add_existing": maya.pk})
+    client.post(reverse("frontdoor:request-people", args=[draft.pk]), {"add_existing": maya.pk})
     assert list(draft.people.values_list("person", flat=True)) == [maya.pk]
     # Someone else after all: the asker says so and the new person is added.
     added = _add_new(client, draft, confirm_new="1")

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from joinedup.casework import services as casework
 from joinedup.errors import ApplicationError, NotFound
+from joinedup.frontdoor import services as casework
 from joinedup.identity import review
 from joinedup.identity.models import MatchCandidate
 from joinedup.partnership.models import Role

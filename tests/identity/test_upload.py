@@ -4,10 +4,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from joinedup.audit.models import AccessEvent
 from joinedup.identity.models import ImportJob
 from joinedup.partnership.models import Role
 from joinedup.people.models import SourceRecord
-from joinedup.sharing.models import AccessEvent
 from tests import factories
 
 pytestmark = pytest.mark.django_db

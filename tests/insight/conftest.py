@@ -18,9 +18,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from joinedup.casework import services as casework
-from joinedup.casework import team as t
-from joinedup.casework.models import Episode
+from joinedup.episodes import services as t
+from joinedup.episodes.models import Episode
+from joinedup.frontdoor import services as casework
 from joinedup.insight import services
 from joinedup.insight.models import SurveyInstrument, SurveyRound
 from joinedup.partnership.models import Organisation, Practitioner, Role

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from joinedup.casework.models import Episode
 from joinedup.demo import loader
+from joinedup.episodes.models import Episode
 from joinedup.insight.models import (
     BuildStatus,
     InsightBuild,

@@ -8,8 +8,8 @@ import io
 import pytest
 from openpyxl import load_workbook
 
+from joinedup.audit.models import AccessEvent
 from joinedup.insight import services
-from joinedup.sharing.models import AccessEvent
 from tests.insight.conftest import all_agree, open_round
 
 pytestmark = pytest.mark.django_db

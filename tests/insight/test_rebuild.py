@@ -8,9 +8,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from joinedup.casework import services as casework
-from joinedup.casework import team as t
-from joinedup.insight import rebuild, services
+from joinedup.episodes import services as t
+from joinedup.frontdoor import services as casework
+from joinedup.insight import services
 from joinedup.insight.models import (
     BuildStatus,
     ContinuumResult,
@@ -20,6 +20,7 @@ from joinedup.insight.models import (
     VoiceResult,
 )
 from joinedup.insight.reading import read_casework
+from joinedup.insight.rebuild import run as rebuild
 from tests import factories
 
 pytestmark = pytest.mark.django_db

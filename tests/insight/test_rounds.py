@@ -8,6 +8,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from joinedup.audit.models import AccessEvent
 from joinedup.errors import ApplicationError, NotFound
 from joinedup.insight import services
 from joinedup.insight.models import (
@@ -18,7 +19,6 @@ from joinedup.insight.models import (
     SurveyResult,
 )
 from joinedup.partnership.models import Notification
-from joinedup.sharing.models import AccessEvent
 from tests import factories
 from tests.insight.conftest import all_agree, instrument, open_round
 

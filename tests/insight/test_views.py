@@ -9,9 +9,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from joinedup.audit.models import AccessEvent
 from joinedup.insight import services
 from joinedup.insight.models import InsightBuild, Prompt, SurveyResponse, SurveyRound
-from joinedup.sharing.models import AccessEvent
 from tests.insight.conftest import all_agree, open_round
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from joinedup.casework import team as t
-from joinedup.casework.models import Episode, WantedOutcome
+from joinedup.episodes import services as t
+from joinedup.episodes.models import Episode, WantedOutcome
 from joinedup.partnership.models import Role
 from tests import factories
 from tests.family.conftest import family, family_user, make_family, mother_user  # noqa: F401

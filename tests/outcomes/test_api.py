@@ -141,8 +141,8 @@ def test_a_family_meeting_the_rule_and_one_close_to_it(client, family, manager):
     relapsed = make_family(surname="Moss")
     today = timezone.localdate()
     for fam, relapse in ((family, False), (relapsed, True)):
-        from joinedup.casework import team as t
-        from joinedup.casework.models import Episode
+        from joinedup.episodes import services as t
+        from joinedup.episodes.models import Episode
 
         opened_days_ago(fam.episode, 400)
         outcome = fam.episode.outcomes.get()

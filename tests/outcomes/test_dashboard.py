@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
+from joinedup.audit.models import AccessEvent
 from joinedup.errors import NotFound
 from joinedup.outcomes import dashboard, exports
 from joinedup.outcomes.dashboard_build import (
@@ -18,7 +19,6 @@ from joinedup.outcomes.dashboard_build import (
     cells_from_facts,
 )
 from joinedup.outcomes.models import DashboardCell
-from joinedup.sharing.models import AccessEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -155,7 +155,7 @@ def test_exports_are_audited_and_keep_suppression(client, manager):
 
 
 def test_the_rebuild_reads_the_casework(family, manager):
-    from joinedup.casework import team as t
+    from joinedup.episodes import services as t
     from tests.outcomes.conftest import opened_days_ago
 
     opened_days_ago(family.episode, 10)  # its first meeting was three days ago

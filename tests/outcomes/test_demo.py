@@ -7,12 +7,12 @@ from collections import defaultdict
 
 import pytest
 
+from joinedup.audit import services as audit
 from joinedup.demo import loader
 from joinedup.outcomes import distance as d
 from joinedup.outcomes import selectors
 from joinedup.outcomes.models import DashboardBuild, IdentifiedNeed, Measurement, Voice
 from joinedup.partnership.models import Practitioner
-from joinedup.sharing import audit
 
 pytestmark = pytest.mark.django_db
 

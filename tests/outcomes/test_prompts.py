@@ -55,8 +55,8 @@ def test_an_organisation_whose_actions_are_rarely_completed():
 
 @pytest.mark.django_db
 def test_the_rebuild_gets_outcome_prompts_with_links_to_their_evidence(family):
-    from joinedup.casework import team as t
-    from joinedup.casework.models import Action
+    from joinedup.episodes import services as t
+    from joinedup.episodes.models import Action
 
     for i in range(10):
         t.action_add(

@@ -7,11 +7,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from joinedup.audit.models import AccessEvent
 from joinedup.errors import ApplicationError, NotFound
 from joinedup.outcomes import selectors, services
 from joinedup.outcomes.models import IdentifiedNeed, Measurement, OutcomeCategory
 from joinedup.outcomes.services import Score
-from joinedup.sharing.models import AccessEvent
 from tests.family.conftest import make_family
 from tests.outcomes.conftest import opened_days_ago, second_outcome
 

@@ -9,9 +9,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from joinedup.casework import team as t
+from joinedup.audit.models import AccessEvent
+from joinedup.episodes import services as t
 from joinedup.outcomes.models import IdentifiedNeed, Measurement, OutcomeCategory
-from joinedup.sharing.models import AccessEvent
 from tests.outcomes.conftest import opened_days_ago, second_outcome
 
 pytestmark = pytest.mark.django_db

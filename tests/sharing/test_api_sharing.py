@@ -7,7 +7,7 @@ import json
 import pytest
 from django.test import Client
 
-from joinedup.sharing.models import AccessEvent, Action
+from joinedup.audit.models import AccessEvent, Action
 from tests import factories
 
 pytestmark = pytest.mark.django_db

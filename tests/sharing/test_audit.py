@@ -8,8 +8,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, connections, transaction
 
-from joinedup.sharing import audit
-from joinedup.sharing.models import AccessEvent, AccessEventPerson, AuditTrailImmutable
+from joinedup.audit import services as audit
+from joinedup.audit.models import AccessEvent, AccessEventPerson, AuditTrailImmutable
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -10,11 +10,12 @@ from django.utils import timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from joinedup.audit.models import AccessEvent
 from joinedup.errors import ApplicationError, NotFound
 from joinedup.partnership.models import Notification
 from joinedup.people import selectors as people_selectors
 from joinedup.sharing import policy, services
-from joinedup.sharing.models import AccessEvent, BreakGlass, ReviewOutcome
+from joinedup.sharing.models import BreakGlass, ReviewOutcome
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -173,7 +174,7 @@ def test_break_glass_never_widens_access_beyond_its_holder_and_its_time(bystande
 
 
 def test_the_lead_professional_of_an_open_episode_is_told_too(teacher, child, outsider):
-    from joinedup.casework import services as casework_services
+    from joinedup.frontdoor import services as casework_services
 
     casework_services.episode_open_practitioner_led(actor=teacher, persons=[child])
     assert teacher in services.break_glass_recipients(child)

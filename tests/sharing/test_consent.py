@@ -11,10 +11,11 @@ from django.utils import timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from joinedup.audit.models import AccessEvent
 from joinedup.errors import ApplicationError
 from joinedup.sharing import policy, services
 from joinedup.sharing.consent_export import consent_as_iso27560
-from joinedup.sharing.models import AccessEvent, ConsentRecord, ConsentRecordImmutable
+from joinedup.sharing.models import ConsentRecord, ConsentRecordImmutable
 from tests import factories
 
 pytestmark = pytest.mark.django_db

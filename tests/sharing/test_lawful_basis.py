@@ -12,11 +12,13 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from joinedup.audit import services as audit
+from joinedup.audit.models import AccessEvent, Action
 from joinedup.errors import ApplicationError, NotFound
 from joinedup.partnership.forms import SharingAgreementForm
-from joinedup.sharing import audit, policy, services
+from joinedup.sharing import policy, services
 from joinedup.sharing.lawful import LawfulBasis, SpecialCondition, StatutoryDuty
-from joinedup.sharing.models import AccessEvent, Action, AddressPermission, SharingDecision
+from joinedup.sharing.models import AddressPermission, SharingDecision
 from tests import factories
 
 pytestmark = pytest.mark.django_db

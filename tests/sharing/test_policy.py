@@ -7,10 +7,10 @@ from django.utils import timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from joinedup.audit.models import AccessEvent
 from joinedup.errors import NotFound
 from joinedup.people import selectors, services
 from joinedup.sharing import policy
-from joinedup.sharing.models import AccessEvent
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -88,8 +88,8 @@ def test_a_mental_health_involvement_is_hidden_from_other_organisations(teacher,
 
 
 def test_a_safeguarding_basis_opens_the_whole_index(teacher, child, school):
-    from joinedup.casework import services as casework
-    from joinedup.casework import team
+    from joinedup.episodes import services as team
+    from joinedup.frontdoor import services as casework
 
     camhs = factories.organisation("CAMHS", sector="health")
     factories.involvement(camhs, child, sensitive_category="mental_health")
@@ -97,7 +97,8 @@ def test_a_safeguarding_basis_opens_the_whole_index(teacher, child, school):
         factories.organisation("CSC", sector="statutory"), profession="social_worker"
     )
     episode = casework.episode_open_practitioner_led(actor=teacher, persons=[child])
-    team.episode_step_up(actor=teacher, episode=episode, to=social_worker, reason="s47")
+    proposal = team.episode_step_up(actor=teacher, episode=episode, to=social_worker, reason="s47")
+    team.lead_proposal_accept(actor=social_worker, proposal=proposal)
     orgs = {i.organisation for i in policy.involvements_visible_to(social_worker, child)}
     assert camhs in orgs
 

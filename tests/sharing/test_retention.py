@@ -12,30 +12,20 @@ from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from joinedup.casework import services as casework
-from joinedup.casework import team
-from joinedup.casework.chronology import chronology_entry_record
-from joinedup.casework.models import (
-    ChronologyEntry,
-    Episode,
-    RequestForSupport,
-    RequestPerson,
-    TeamMember,
-)
+from joinedup.audit import services as audit
+from joinedup.audit.models import AccessEvent
+from joinedup.chronology.models import ChronologyEntry
+from joinedup.chronology.services import chronology_entry_record
+from joinedup.episodes import services as team
+from joinedup.episodes.models import Episode, TeamMember
 from joinedup.errors import ApplicationError, NotFound
+from joinedup.frontdoor import services as casework
+from joinedup.frontdoor.models import RequestForSupport, RequestPerson
 from joinedup.people.models import Family, FamilyMember, Person, Relationship
-from joinedup.sharing import audit, retention
+from joinedup.records import retention
+from joinedup.records.models import LegalHold, RecordType, RetentionRule, Tombstone
 from joinedup.sharing import services as sharing
-from joinedup.sharing.models import (
-    AccessEvent,
-    AdviceRequest,
-    BreakGlass,
-    ConsentRecord,
-    LegalHold,
-    RecordType,
-    RetentionRule,
-    Tombstone,
-)
+from joinedup.sharing.models import AdviceRequest, BreakGlass, ConsentRecord
 from tests import factories
 from tests.sharing.test_subject_access import build_family, front_door  # noqa: F401
 
@@ -307,8 +297,8 @@ def test_what_is_only_theirs_goes_with_them(dpo, teacher, school, front_door):  
     assert not Episode.objects.filter(pk=episode.pk).exists()
     assert not RequestForSupport.objects.filter(pk=request.pk).exists()
     assert not TeamMember.objects.filter(episode_id=episode.pk).exists()
-    assert tombstone.counts["casework.Episode"] == 1
-    assert tombstone.counts["casework.RequestForSupport"] == 1
+    assert tombstone.counts["episodes.Episode"] == 1
+    assert tombstone.counts["frontdoor.RequestForSupport"] == 1
     assert tombstone.counts["people.Involvement"] == 1
     assert not Family.objects.exists()
     assert audit.verify().ok
@@ -370,9 +360,9 @@ def test_an_episode_past_its_period_is_erased_and_one_not_yet_is_refused(dpo, te
     assert not Episode.objects.filter(pk=old.pk).exists()
     assert Person.objects.filter(pk=child.pk).exists()
     assert tombstone.record_type == "episode" and tombstone.reference == old.reference
-    assert tombstone.counts["casework.Closure"] == 1
+    assert tombstone.counts["episodes.Closure"] == 1
     event = AccessEvent.objects.get(action="delete")
-    assert event.object_type == "casework.episode" and event.person_ids == [child.pk]
+    assert event.object_type == "episodes.episode" and event.person_ids == [child.pk]
     assert audit.verify().ok
 
 
@@ -425,7 +415,7 @@ def test_placing_and_lifting_a_hold_is_audited_and_bad_input_names_the_field(dpo
 
 # -- The pages -----------------------------------------------------------------------------------
 
-RETENTION = "sharing:retention"
+RETENTION = "records:retention"
 
 
 def test_the_officer_sees_what_is_due_and_erases_with_a_reason_and_confirmation(
@@ -436,11 +426,11 @@ def test_the_officer_sees_what_is_due_and_erases_with_a_reason_and_confirmation(
 ):
     gone = old_person("Gone", "Adult", kind="adult")
     client.force_login(dpo)
-    page = client.get(reverse("sharing:retention"))
+    page = client.get(reverse("records:retention"))
     html = page.content.decode()
     assert page.status_code == 200 and gone.reference in html
     assert "Gone Adult" not in html  # the list shows references, not names
-    url = reverse("sharing:retention-erase", args=["person", gone.pk])
+    url = reverse("records:retention-erase", args=["person", gone.pk])
     confirm = client.get(url)
     assert (
         "Gone Adult" in confirm.content.decode() and "cannot be undone" in confirm.content.decode()
@@ -453,7 +443,7 @@ def test_the_officer_sees_what_is_due_and_erases_with_a_reason_and_confirmation(
     assert Person.objects.filter(pk=gone.pk).exists()
 
     done = client.post(url, {"reason": "Past retention", "confirm": "on"})
-    assert done.status_code == 302 and done.url == reverse("sharing:retention")
+    assert done.status_code == 302 and done.url == reverse("records:retention")
     assert not Person.objects.filter(pk=gone.pk).exists()
     assert Tombstone.objects.get().reference == gone.reference
 
@@ -462,7 +452,7 @@ def test_an_erasure_under_a_hold_shows_why_and_offers_no_button(client, dpo):
     held = old_person("Kept", "Adult", kind="adult")
     retention.legal_hold_place(actor=dpo, reference=held.reference, reason="Inquiry")
     client.force_login(dpo)
-    url = reverse("sharing:retention-erase", args=["person", held.pk])
+    url = reverse("records:retention-erase", args=["person", held.pk])
     html = client.get(url).content.decode()
     assert "under a legal hold" in html and "Erase " + held.reference + "</button>" not in html
     refused = client.post(url, {"reason": "Past retention", "confirm": "on"})
@@ -472,15 +462,15 @@ def test_an_erasure_under_a_hold_shows_why_and_offers_no_button(client, dpo):
 
 def test_legal_hold_pages_name_the_empty_field(client, dpo, family):
     client.force_login(dpo)
-    new = reverse("sharing:legal-hold-new")
+    new = reverse("records:legal-hold-new")
     response = client.post(new, {"reference": family.child.reference, "reason": ""})
     assert "Enter why the records must be kept" in response.content.decode()
     response = client.post(new, {"reference": family.child.reference, "reason": "Claim 17"})
     assert response.status_code == 302
     hold = LegalHold.objects.get()
-    listing = client.get(reverse("sharing:legal-holds")).content.decode()
+    listing = client.get(reverse("records:legal-holds")).content.decode()
     assert family.child.reference in listing and "Claim 17" in listing
-    lift = reverse("sharing:legal-hold-lift", args=[hold.pk])
+    lift = reverse("records:legal-hold-lift", args=[hold.pk])
     assert (
         "Enter why the hold is being lifted" in client.post(lift, {"reason": ""}).content.decode()
     )
@@ -492,11 +482,11 @@ def test_legal_hold_pages_name_the_empty_field(client, dpo, family):
 @pytest.mark.parametrize(
     "name,args",
     [
-        ("sharing:retention", []),
-        ("sharing:legal-holds", []),
-        ("sharing:legal-hold-new", []),
-        ("sharing:retention-erase", ["person", "PK"]),
-        ("sharing:legal-hold-lift", ["HOLD"]),
+        ("records:retention", []),
+        ("records:legal-holds", []),
+        ("records:legal-hold-new", []),
+        ("records:retention-erase", ["person", "PK"]),
+        ("records:legal-hold-lift", ["HOLD"]),
     ],
 )
 def test_anyone_else_gets_404_and_the_attempt_is_recorded(

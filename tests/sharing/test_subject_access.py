@@ -15,19 +15,20 @@ from django.utils import timezone
 from ninja import NinjaAPI
 from ninja.security import django_auth
 
-from joinedup.casework import services as casework
-from joinedup.casework import team
-from joinedup.casework.chronology import chronology_entry_record
+from joinedup.audit.models import AccessEvent
+from joinedup.chronology.services import chronology_entry_record
 from joinedup.config.urls import urlpatterns as main_urlpatterns
+from joinedup.episodes import services as team
 from joinedup.errors import NotFound
+from joinedup.frontdoor import services as casework
 from joinedup.partnership.models import Role
 from joinedup.people import selectors as people_selectors
 from joinedup.people import services as people
+from joinedup.records import subject_access
+from joinedup.records.api import router as subject_access_router
+from joinedup.records.subject_access import ANOTHER_PERSON, Redactor
 from joinedup.sharing import services as sharing
-from joinedup.sharing import subject_access
-from joinedup.sharing.api import router as subject_access_router
-from joinedup.sharing.models import AccessEvent, SharingDecision
-from joinedup.sharing.subject_access import ANOTHER_PERSON, Redactor
+from joinedup.sharing.models import SharingDecision
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -202,7 +203,7 @@ def body(response) -> str:
 
 def test_json_has_the_persons_records_and_no_other_persons_name(client, dpo, family, teacher):
     client.force_login(dpo)
-    response = client.get(reverse("sharing:subject-access-json", args=[family.child.pk]))
+    response = client.get(reverse("records:subject-access-json", args=[family.child.pk]))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/json")
     assert "attachment" in response["Content-Disposition"]
@@ -254,7 +255,7 @@ def test_json_has_the_persons_records_and_no_other_persons_name(client, dpo, fam
 
 def test_the_page_and_the_pdf_show_the_same_without_other_people(client, dpo, family):
     client.force_login(dpo)
-    page = client.get(reverse("sharing:subject-access-person", args=[family.child.pk]))
+    page = client.get(reverse("records:subject-access-person", args=[family.child.pk]))
     assert page.status_code == 200
     html = page.content.decode()
     assert "Everything we hold about Maya Jones" in html
@@ -264,7 +265,7 @@ def test_the_page_and_the_pdf_show_the_same_without_other_people(client, dpo, fa
     assert not leaked, f"other people on the page: {leaked}"
     assert '<style media="print">' in html
 
-    pdf = client.get(reverse("sharing:subject-access-pdf", args=[family.child.pk]))
+    pdf = client.get(reverse("records:subject-access-pdf", args=[family.child.pk]))
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF-") and len(pdf.content) > 5000
     assert "attachment" in pdf["Content-Disposition"]
@@ -273,9 +274,9 @@ def test_the_page_and_the_pdf_show_the_same_without_other_people(client, dpo, fa
 def test_each_download_is_an_export_event_naming_the_person(client, dpo, family):
     client.force_login(dpo)
     for name, fmt in [
-        ("sharing:subject-access-person", "html"),
-        ("sharing:subject-access-json", "json"),
-        ("sharing:subject-access-pdf", "pdf"),
+        ("records:subject-access-person", "html"),
+        ("records:subject-access-json", "json"),
+        ("records:subject-access-pdf", "pdf"),
     ]:
         client.get(reverse(name, args=[family.child.pk]))
         event = AccessEvent.objects.filter(actor=dpo).order_by("-seq").first()
@@ -290,22 +291,22 @@ def test_anyone_else_gets_the_same_404_as_a_missing_page_audited(client, family,
     client.force_login(user)
     for name in ("subject-access-person", "subject-access-json", "subject-access-pdf"):
         before = AccessEvent.objects.filter(actor=user, action="refused").count()
-        real = client.get(reverse(f"sharing:{name}", args=[family.child.pk]))
-        missing = client.get(reverse(f"sharing:{name}", args=[10**9]))
+        real = client.get(reverse(f"records:{name}", args=[family.child.pk]))
+        missing = client.get(reverse(f"records:{name}", args=[10**9]))
         assert real.status_code == missing.status_code == 404
         assert body(real) == body(missing)
         assert AccessEvent.objects.filter(actor=user, action="refused").count() == before + 2
-    assert client.get(reverse("sharing:subject-access")).status_code == 404
+    assert client.get(reverse("records:subject-access")).status_code == 404
     assert not AccessEvent.objects.filter(actor=user, action="export").exists()
 
 
 def test_the_officer_finds_a_person_by_reference_and_an_unknown_one_is_named(client, dpo, family):
     client.force_login(dpo)
-    start = reverse("sharing:subject-access")
+    start = reverse("records:subject-access")
     assert client.get(start).status_code == 200
     found = client.get(start, {"reference": family.child.reference.lower()})
     assert found.status_code == 302
-    assert found.url == reverse("sharing:subject-access-person", args=[family.child.pk])
+    assert found.url == reverse("records:subject-access-person", args=[family.child.pk])
     unknown = client.get(start, {"reference": "P-NOSUCH99"})
     assert unknown.status_code == 200 and "No person has this reference" in unknown.content.decode()
     empty = client.get(start, {"reference": ""})
@@ -314,7 +315,7 @@ def test_the_officer_finds_a_person_by_reference_and_an_unknown_one_is_named(cli
 
 def test_a_missing_person_is_refused_and_audited_for_the_officer_too(client, dpo):
     client.force_login(dpo)
-    assert client.get(reverse("sharing:subject-access-json", args=[10**9])).status_code == 404
+    assert client.get(reverse("records:subject-access-json", args=[10**9])).status_code == 404
     assert AccessEvent.objects.filter(actor=dpo, action="refused").exists()
 
 

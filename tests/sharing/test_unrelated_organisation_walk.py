@@ -10,19 +10,13 @@ from itertools import islice
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from joinedup.casework.models import (
-    Action,
-    CriticalIncident,
-    Disagreement,
-    Episode,
-    RequestForSupport,
-    TeamDecision,
-)
+from joinedup.audit.models import AccessEvent
 from joinedup.demo import loader
+from joinedup.episodes.models import Action, CriticalIncident, Disagreement, Episode, TeamDecision
+from joinedup.frontdoor.models import RequestForSupport
 from joinedup.identity.models import ImportJob
 from joinedup.partnership.models import Organisation
 from joinedup.people.models import Person
-from joinedup.sharing.models import AccessEvent
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -11,20 +11,22 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from joinedup.audit import services as audit
+from joinedup.audit.models import AccessEvent
 from joinedup.people import selectors as people_selectors
-from joinedup.sharing import audit, policy, services
-from joinedup.sharing.models import AccessEvent, BreakGlass, ReviewOutcome
+from joinedup.sharing import policy, services
+from joinedup.sharing.models import BreakGlass, ReviewOutcome
 from tests import factories
 
 pytestmark = pytest.mark.django_db
 
 DPO_PAGES = [
     "sharing:dpo-home",
-    "sharing:audit-search",
-    "sharing:audit-export",
-    "sharing:person-access",
-    "sharing:unusual-access",
-    "sharing:audit-chain",
+    "audit:audit-search",
+    "audit:audit-export",
+    "audit:person-access",
+    "audit:unusual-access",
+    "audit:audit-chain",
     "sharing:break-glass-queue",
 ]
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
@@ -135,7 +137,7 @@ def test_audit_search_has_a_constant_query_count(
 ):
     client.force_login(dpo)
     make_events(3, teacher, child)
-    url = reverse("sharing:audit-search") + f"?reference={child.reference}"
+    url = reverse("audit:audit-search") + f"?reference={child.reference}"
     client.get(url)  # warm caches (sessions, roles)
     with django_assert_max_num_queries(20) as few:
         client.get(url)
@@ -151,7 +153,7 @@ def test_audit_search_filters_and_names_bad_input(client, dpo, teacher, outsider
     make_events(2, teacher, child)
     make_events(1, outsider, child)
     client.force_login(dpo)
-    url = reverse("sharing:audit-search")
+    url = reverse("audit:audit-search")
     html = client.get(url, {"user": outsider.email}).content.decode()
     assert "1 event" in html
     bad = client.get(url, {"reference": "P-NOPE"}).content.decode()
@@ -171,7 +173,7 @@ def test_audit_search_filters_and_names_bad_input(client, dpo, teacher, outsider
 def test_csv_export_is_itself_audited(client, dpo, teacher, child):
     make_events(3, teacher, child)
     client.force_login(dpo)
-    response = client.get(reverse("sharing:audit-export"), {"reference": child.reference})
+    response = client.get(reverse("audit:audit-export"), {"reference": child.reference})
     assert response.status_code == 200 and response["Content-Type"] == "text/csv"
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert rows[0][0] == "seq" and len(rows) >= 4
@@ -184,7 +186,7 @@ def test_who_has_seen_a_persons_record(client, dpo, teacher, child):
     people_selectors.person_get(user=teacher, person_id=child.pk)
     client.force_login(dpo)
     html = client.get(
-        reverse("sharing:person-access"), {"reference": child.reference}
+        reverse("audit:person-access"), {"reference": child.reference}
     ).content.decode()
     assert teacher.get_full_name() in html and "School" in html
     assert '<svg role="img"' in html and "as a table" in html
@@ -198,14 +200,14 @@ def test_unusual_access_flags_refusals_and_records_outside_own_work(client, dpo,
         person = factories.person(f"Child{n}", "Far")
         services.break_glass_open(actor=outsider, reference=person.reference, reason="Urgent")
     client.force_login(dpo)
-    html = client.get(reverse("sharing:unusual-access")).content.decode()
+    html = client.get(reverse("audit:unusual-access")).content.decode()
     assert html.count(outsider.get_full_name()) == 2
 
 
 def test_the_audit_chain_page_checks_the_chain(client, dpo, child):
     client.force_login(dpo)
-    assert "Events recorded" in client.get(reverse("sharing:audit-chain")).content.decode()
-    html = client.post(reverse("sharing:audit-chain")).content.decode()
+    assert "Events recorded" in client.get(reverse("audit:audit-chain")).content.decode()
+    html = client.post(reverse("audit:audit-chain")).content.decode()
     assert "The chain is whole" in html
 
 
@@ -222,5 +224,5 @@ def test_reading_ones_own_work_is_not_flagged_as_unusual(client, dpo, teacher, s
         factories.involvement(school, person)
         people_selectors.person_get(user=teacher, person_id=person.pk)
     client.force_login(dpo)
-    html = client.get(reverse("sharing:unusual-access")).content.decode()
+    html = client.get(reverse("audit:unusual-access")).content.decode()
     assert teacher.get_full_name() not in html

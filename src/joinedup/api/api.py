@@ -55,22 +55,22 @@ def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRespo
     )
 
 
-from joinedup.casework.api import router as casework_router  # noqa: E402
-from joinedup.casework.api_assessment import router as assessment_router  # noqa: E402
-from joinedup.casework.api_team import router as team_router  # noqa: E402
+from joinedup.assessments.api import router as assessment_router  # noqa: E402
+from joinedup.episodes.api import router as episodes_router  # noqa: E402
 from joinedup.family.api import router as family_router  # noqa: E402
+from joinedup.frontdoor.api import router as frontdoor_router  # noqa: E402
 from joinedup.identity.api import router as identity_router  # noqa: E402
 from joinedup.insight.api import router as insight_router  # noqa: E402
 from joinedup.outcomes.api import router as outcomes_router  # noqa: E402
 from joinedup.partnership.api import router as partnership_router  # noqa: E402
 from joinedup.people.api import router as people_router  # noqa: E402
-from joinedup.sharing.api import router as subject_access_router  # noqa: E402
+from joinedup.records.api import router as subject_access_router  # noqa: E402
 from joinedup.sharing.api_sharing import router as sharing_router  # noqa: E402
 
 api.add_router("/people", people_router)
 api.add_router("/organisations", partnership_router)
-api.add_router("", casework_router)
-api.add_router("", team_router)
+api.add_router("", frontdoor_router)
+api.add_router("", episodes_router)
 api.add_router("", assessment_router)
 api.add_router("", identity_router)
 api.add_router("", insight_router)

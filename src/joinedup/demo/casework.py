@@ -13,8 +13,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from joinedup.casework import services, timeliness
-from joinedup.casework.models import Outcome, RequestForSupport, RequestStatus, TriageDecision
+from joinedup.frontdoor import services, timeliness
+from joinedup.frontdoor.models import Outcome, RequestForSupport, RequestStatus, TriageDecision
 from joinedup.outcomes.selectors import default_categories
 from joinedup.partnership.models import Practitioner
 from joinedup.people.models import Person

@@ -15,13 +15,13 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from joinedup.casework import services as casework
-from joinedup.casework import team as t
-from joinedup.casework.models import Episode, EpisodeStatus, TeamMember
 from joinedup.demo.families import ANCHOR
 from joinedup.demo.partnership import DEMO_PASSWORD
+from joinedup.episodes import services as t
+from joinedup.episodes.models import Episode, EpisodeStatus, TeamMember
 from joinedup.family import services as family_services
 from joinedup.family.models import FamilyAccount
+from joinedup.frontdoor import services as casework
 from joinedup.partnership.models import Organisation, Practitioner
 from joinedup.people import services as people
 from joinedup.people.models import Person

@@ -20,8 +20,8 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from joinedup.casework import services as casework_services
-from joinedup.casework import team as t
+from joinedup.episodes import services as t
+from joinedup.frontdoor import services as casework_services
 from joinedup.insight import services
 from joinedup.insight.models import SurveyInstrument, SurveyRound
 from joinedup.partnership.models import Organisation, Practitioner

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
+from joinedup.audit import services as audit
+from joinedup.audit.models import Action
 from joinedup.demo import families as gen
 from joinedup.demo.partnership import DEMO_PASSWORD, ORGANISATIONS, PRACTITIONERS, email_for
 from joinedup.partnership.models import Organisation, Practitioner, Role, Team
@@ -21,8 +23,6 @@ from joinedup.people.models import (
     Relationship,
     SourceRecord,
 )
-from joinedup.sharing import audit
-from joinedup.sharing.models import Action
 
 
 @dataclass

@@ -16,17 +16,7 @@ from datetime import date, datetime, time, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from joinedup.casework import assessments as a
-from joinedup.casework import team as t
-from joinedup.casework.models import (
-    Closure,
-    Episode,
-    EpisodeStatus,
-    EpisodeStatusChange,
-    Meeting,
-    TeamMember,
-    WantedOutcome,
-)
+from joinedup.assessments import services as a
 from joinedup.demo.casework import assessment_answers
 from joinedup.demo.team import (
     PRACTITIONER_LEADS,
@@ -34,6 +24,16 @@ from joinedup.demo.team import (
     _parent_links,
     _practitioner_led,
     _write,
+)
+from joinedup.episodes import services as t
+from joinedup.episodes.models import (
+    Closure,
+    Episode,
+    EpisodeStatus,
+    EpisodeStatusChange,
+    Meeting,
+    TeamMember,
+    WantedOutcome,
 )
 from joinedup.outcomes import services
 from joinedup.outcomes.models import Measurement, OutcomeCategory, Voice

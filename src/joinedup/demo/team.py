@@ -17,27 +17,27 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from joinedup.casework import assessments as a
-from joinedup.casework import chronology, feedback, services
-from joinedup.casework import team as t
-from joinedup.casework.models import (
+from joinedup.assessments import services as a
+from joinedup.assessments.models import Assessment
+from joinedup.chronology import services as chronology
+from joinedup.chronology.models import ChronologyKind
+from joinedup.demo.casework import assessment_answers
+from joinedup.demo.families import ANCHOR
+from joinedup.episodes import feedback
+from joinedup.episodes import services as t
+from joinedup.episodes.models import (
     Action,
-    Assessment,
-    ChronologyKind,
     Closure,
     Episode,
     EpisodeStatusChange,
     LeadHandover,
     Meeting,
     PlanVersion,
-    RequestEvent,
-    RequestForSupport,
     TeamDecision,
     TeamMember,
-    TriageDecision,
 )
-from joinedup.demo.casework import assessment_answers
-from joinedup.demo.families import ANCHOR
+from joinedup.frontdoor import services
+from joinedup.frontdoor.models import RequestEvent, RequestForSupport, TriageDecision
 from joinedup.outcomes.selectors import default_categories
 from joinedup.partnership.models import Practitioner
 from joinedup.people import services as people_services
@@ -426,12 +426,14 @@ def _end_an_involvement(episode: Episode) -> None:
 
 def _step_up(episode: Episode, email: str) -> Practitioner:
     social_worker = Practitioner.objects.get(email=email)
-    t.episode_step_up(
+    proposal = t.episode_step_up(
         actor=episode.lead_professional,
         episode=episode,
         to=social_worker,
         reason="Concerns about neglect have grown despite support.",
     )
+    if proposal.status == proposal.Status.WAITING:
+        t.lead_proposal_accept(actor=social_worker, proposal=proposal)
     episode.refresh_from_db()
     return social_worker
 
@@ -486,12 +488,13 @@ def _what_happened(seed: int, episode: Episode, members: list, index: int) -> No
     elif state == "stepped_down":
         lead = episode.lead_professional
         social_worker = _step_up(episode, SOCIAL_WORKERS[1])
-        t.episode_step_down(
+        proposal = t.episode_step_down(
             actor=social_worker,
             episode=episode,
             to=lead,
             reason="The enquiry found no significant harm; early help continues.",
         )
+        t.lead_proposal_accept(actor=lead, proposal=proposal)
     elif state.startswith("closed:"):
         _close(
             episode, Closure.Reason(state.removeprefix("closed:")), _rng(seed, episode, "closure")

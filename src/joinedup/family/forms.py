@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 
-from joinedup.casework.models import ClosureFeedback
+from joinedup.episodes.models import ClosureFeedback
 from joinedup.people.models import Person
 from joinedup.web.forms import GovukFormMixin
 

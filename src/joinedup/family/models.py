@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from joinedup.casework.models import Action, Episode
+from joinedup.episodes.models import Action, Episode
 from joinedup.people.models import Person
 from joinedup.sharing.models import ConsentRecord
 

@@ -2,7 +2,7 @@
 say (comments on the plan, progress on their own actions, asking to withdraw a consent).
 
 Each is one use case: atomic, checked against the policy, audited, notifications sent with it.
-Closure feedback is casework's (joinedup.casework.feedback.record_closure_feedback): the family's
+Closure feedback is casework's (joinedup.episodes.feedback.record_closure_feedback): the family's
 page calls it as it is.
 """
 
@@ -23,7 +23,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
-from joinedup.casework.models import Action, ActionStatus, Episode, EpisodeStatus
+from joinedup.audit import services as audit
+from joinedup.audit.models import Action as AuditAction
+from joinedup.episodes.models import Action, ActionStatus, Episode, EpisodeStatus
 from joinedup.errors import ApplicationError, NotFound
 from joinedup.family.models import (
     ActionProgress,
@@ -34,8 +36,7 @@ from joinedup.family.models import (
 from joinedup.partnership import notify
 from joinedup.partnership.models import Practitioner
 from joinedup.people.models import Person
-from joinedup.sharing import audit, policy
-from joinedup.sharing.models import Action as AuditAction
+from joinedup.sharing import policy
 from joinedup.sharing.models import ConsentEvent
 
 INVITATION_SALT = "joinedup.family.invitation"

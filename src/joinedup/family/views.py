@@ -13,8 +13,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from joinedup.casework.feedback import record_closure_feedback
-from joinedup.casework.models import ClosureFeedback
+from joinedup.episodes.feedback import record_closure_feedback
+from joinedup.episodes.models import ClosureFeedback
 from joinedup.errors import NotFound
 from joinedup.family import forms, selectors, services
 from joinedup.sharing import policy

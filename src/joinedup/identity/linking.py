@@ -29,6 +29,8 @@ import pyarrow as pa
 from django.db import connection, transaction
 from django.utils import timezone
 
+from joinedup.audit import services as audit
+from joinedup.audit.models import Action
 from joinedup.errors import ApplicationError
 from joinedup.identity import clustering, conf, matching, nodes
 from joinedup.identity.clustering import RECORD, Edge, node_id, node_kind
@@ -45,8 +47,6 @@ from joinedup.identity.models import (
 from joinedup.identity.review import BASIS_IDENTITY
 from joinedup.partnership.models import Practitioner
 from joinedup.people.models import MatchStatus, Person, PersonKind, SourceRecord
-from joinedup.sharing import audit
-from joinedup.sharing.models import Action
 
 log = logging.getLogger(__name__)
 

@@ -13,8 +13,11 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from joinedup.casework.models import Episode, RequestPerson, TeamMember
+from joinedup.audit import services as audit
+from joinedup.audit.models import Action
+from joinedup.episodes.models import Episode, TeamMember
 from joinedup.errors import ApplicationError, NotFound
+from joinedup.frontdoor.models import RequestPerson
 from joinedup.identity.models import MatchCandidate, PersonMerge
 from joinedup.partnership.models import Practitioner, Role
 from joinedup.people.models import (
@@ -25,8 +28,7 @@ from joinedup.people.models import (
     Relationship,
     SourceRecord,
 )
-from joinedup.sharing import audit, policy
-from joinedup.sharing.models import Action
+from joinedup.sharing import policy
 
 BASIS_IDENTITY = "public task: keeping one accurate record per person (UK GDPR Art. 5(1)(d))"
 
@@ -248,13 +250,13 @@ def person_merge(*, actor: Practitioner, kept: Person, merged: Person, reason: s
         model.objects.filter(pk__in=ids).update(**{column: kept.pk})
         moved[f"{model._meta.label_lower}.{column}"] = ids
     episode_ids = list(Episode.objects.filter(persons=merged).values_list("pk", flat=True))
-    moved["casework.episode.kept_already"] = list(
+    moved["episodes.episode.kept_already"] = list(
         Episode.objects.filter(pk__in=episode_ids, persons=kept).values_list("pk", flat=True)
     )
     for episode in Episode.objects.filter(pk__in=episode_ids):
         episode.persons.remove(merged)
         episode.persons.add(kept)
-    moved["casework.episode.persons"] = episode_ids
+    moved["episodes.episode.persons"] = episode_ids
     Person.objects.filter(pk=merged.pk).update(merged_into=kept)
     # Suggestions about the merged person are moot now; the next linkage run proposes afresh.
     MatchCandidate.objects.filter(
@@ -285,8 +287,8 @@ def person_unmerge(*, actor: Practitioner, merge: PersonMerge) -> PersonMerge:
     for model, column in MOVABLE:
         ids = locked.moved.get(f"{model._meta.label_lower}.{column}", [])
         model.objects.filter(pk__in=ids).update(**{column: locked.merged_id})
-    kept_already = set(locked.moved.get("casework.episode.kept_already", []))
-    for episode in Episode.objects.filter(pk__in=locked.moved.get("casework.episode.persons", [])):
+    kept_already = set(locked.moved.get("episodes.episode.kept_already", []))
+    for episode in Episode.objects.filter(pk__in=locked.moved.get("episodes.episode.persons", [])):
         episode.persons.add(locked.merged_id)
         if episode.pk not in kept_already:
             episode.persons.remove(locked.kept_id)

@@ -6,10 +6,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from joinedup.audit import services as audit
+from joinedup.audit.models import Action
 from joinedup.identity import conf, matching
 from joinedup.people.models import Person
-from joinedup.sharing import audit, policy
-from joinedup.sharing.models import Action
+from joinedup.sharing import policy
 
 SHOWN = 5
 SEARCHED = 20  # candidates scored before the policy filter keeps those the user may see

@@ -8,12 +8,12 @@ from typing import Any
 
 from django.db import transaction
 
+from joinedup.audit import services as audit
+from joinedup.audit.models import Action
 from joinedup.errors import ApplicationError
 from joinedup.identity.records import ParsedFile, Problem
 from joinedup.partnership.models import Organisation, Practitioner, Role
 from joinedup.people.models import MatchStatus, Person, SourceRecord
-from joinedup.sharing import audit
-from joinedup.sharing.models import Action
 
 FIELDS = [
     "given_name",

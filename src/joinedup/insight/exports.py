@@ -15,11 +15,12 @@ from typing import Any
 from django.db import transaction
 from openpyxl import Workbook
 
+from joinedup.audit import services as audit
+from joinedup.audit.models import Action
 from joinedup.errors import NotFound
 from joinedup.insight import selectors
 from joinedup.insight.models import NetworkResult, SurveyRound
-from joinedup.sharing import audit, policy
-from joinedup.sharing.models import Action
+from joinedup.sharing import policy
 
 FORMATS = {
     "csv": "text/csv; charset=utf-8",

@@ -16,19 +16,17 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from joinedup.casework.models import (
+from joinedup.episodes.models import (
     Action,
     Attendance,
     Disagreement,
     Episode,
     LeadHandover,
     Meeting,
-    RequestForSupport,
-    RequestPerson,
     TeamDecision,
     TeamMember,
-    TriageDecision,
 )
+from joinedup.frontdoor.models import RequestForSupport, RequestPerson, TriageDecision
 from joinedup.insight import network as net
 from joinedup.insight.models import NodeKind
 from joinedup.partnership.models import Organisation, Practitioner, Profession, Team

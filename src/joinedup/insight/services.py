@@ -15,6 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from joinedup.audit import services as audit
+from joinedup.audit.models import Action
 from joinedup.errors import ApplicationError
 from joinedup.insight import network as net
 from joinedup.insight import surveys
@@ -31,8 +33,7 @@ from joinedup.insight.models import (
 )
 from joinedup.partnership import notify
 from joinedup.partnership.models import Organisation, Practitioner
-from joinedup.sharing import audit, policy
-from joinedup.sharing.models import Action
+from joinedup.sharing import policy
 
 PURPOSE = "partnership health"
 DONT_KNOW = "dont_know"  # the answer form's value for "don't know"

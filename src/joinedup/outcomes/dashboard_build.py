@@ -10,18 +10,15 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
-from joinedup.casework.models import (
+from joinedup.episodes.models import (
     Closure,
     ClosureFeedback,
     Episode,
     EpisodeStatus,
     EpisodeStatusChange,
     Meeting,
-    Outcome,
-    RequestForSupport,
-    RequestPerson,
-    TriageDecision,
 )
+from joinedup.frontdoor.models import Outcome, RequestForSupport, RequestPerson, TriageDecision
 from joinedup.outcomes import distance as d
 from joinedup.outcomes.dashboard import Cells, month_of
 from joinedup.outcomes.models import IdentifiedNeed, Measurement, Voice

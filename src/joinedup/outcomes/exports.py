@@ -8,11 +8,11 @@ from typing import Any
 
 from django.db import transaction
 
+from joinedup.audit import services as audit
+from joinedup.audit.models import Action
 from joinedup.errors import NotFound
 from joinedup.insight.exports import FORMATS, Export, Table, _csv, _xlsx
 from joinedup.outcomes import dashboard, selectors
-from joinedup.sharing import audit
-from joinedup.sharing.models import Action
 
 __all__ = ["Export", "dashboard_figure", "successful_families"]
 

@@ -11,11 +11,11 @@ from joinedup.people.models import Person
 
 SCORE_MIN, SCORE_MAX = 0, 10
 SUPPORTING_FAMILIES = "supporting-families"
-# Casework's models, named as strings: casework imports this app's categories.
-EPISODE = "casework.Episode"
-ASSESSMENT = "casework.Assessment"
-WANTED_OUTCOME = "casework.WantedOutcome"
-MEETING = "casework.Meeting"
+# Other apps' models, named as strings: they import this app's categories.
+EPISODE = "episodes.Episode"
+ASSESSMENT = "assessments.Assessment"
+WANTED_OUTCOME = "episodes.WantedOutcome"
+MEETING = "episodes.Meeting"
 
 
 class OutcomeFramework(models.Model):

@@ -163,7 +163,7 @@ def actions_rarely_completed(
 
 
 def _need_families(as_of: date) -> list[NeedFamily]:
-    from joinedup.casework.models import Episode, TeamMember
+    from joinedup.episodes.models import Episode, TeamMember
     from joinedup.outcomes.models import IdentifiedNeed, Measurement, Voice
 
     scores: dict[int, list[tuple[date, int]]] = defaultdict(list)
@@ -206,7 +206,7 @@ def _need_families(as_of: date) -> list[NeedFamily]:
 
 
 def _organisation_actions(as_of: date) -> list[OrganisationActions]:
-    from joinedup.casework.models import Action, ActionStatus
+    from joinedup.episodes.models import Action, ActionStatus
     from joinedup.partnership.models import Organisation
 
     due: dict[int, list[bool]] = defaultdict(list)

@@ -11,14 +11,10 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from joinedup.casework.models import (
-    Assessment,
-    AssessmentStatus,
-    Episode,
-    EpisodeStatus,
-    Meeting,
-    WantedOutcome,
-)
+from joinedup.assessments.models import Assessment, AssessmentStatus
+from joinedup.audit import services as audit
+from joinedup.audit.models import Action as AuditAction
+from joinedup.episodes.models import Episode, EpisodeStatus, Meeting, WantedOutcome
 from joinedup.errors import NotFound
 from joinedup.outcomes import distance as d
 from joinedup.outcomes.charts import LineChart, line_chart
@@ -31,8 +27,7 @@ from joinedup.outcomes.models import (
     SuccessRule,
     Voice,
 )
-from joinedup.sharing import audit, policy
-from joinedup.sharing.models import Action as AuditAction
+from joinedup.sharing import policy
 
 
 def default_categories() -> QuerySet[OutcomeCategory]:
@@ -344,7 +339,7 @@ def _episode_for_check(user: Any, episode_id: Any) -> Episode:
         except (TypeError, ValueError):
             found = None
         if found is None:
-            raise policy.refuse(user, object_type="casework.episode", object_id=episode_id)
+            raise policy.refuse(user, object_type="episodes.episode", object_id=episode_id)
         return found
     return policy.require_episode(user, episode_id, purpose="outcomes")
 

@@ -10,7 +10,10 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from joinedup.casework.models import Assessment, Episode, Meeting, WantedOutcome
+from joinedup.assessments.models import Assessment
+from joinedup.audit import services as audit
+from joinedup.audit.models import Action as AuditAction
+from joinedup.episodes.models import Episode, Meeting, WantedOutcome
 from joinedup.errors import ApplicationError
 from joinedup.outcomes.models import (
     SCORE_MAX,
@@ -22,8 +25,7 @@ from joinedup.outcomes.models import (
     SuccessRule,
     Voice,
 )
-from joinedup.sharing import audit, policy
-from joinedup.sharing.models import Action as AuditAction
+from joinedup.sharing import policy
 
 NOTE_MAX = 500
 

@@ -46,6 +46,14 @@ class Team(models.Model):
     )
     email = models.EmailField(blank=True)
     telephone = models.CharField(max_length=40, blank=True)
+    manager = models.ForeignKey(
+        "Practitioner",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="managed_teams",
+        help_text="Line manager of the team's practitioners who have none of their own.",
+    )
 
     class Meta:
         ordering = ["organisation__name", "name"]
@@ -135,6 +143,14 @@ class Practitioner(AbstractUser):
     job_title = models.CharField(max_length=200, blank=True)
     telephone = models.CharField(max_length=40, blank=True)
     roles = models.ManyToManyField(Role, blank=True, related_name="practitioners")
+    line_manager = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reports",
+        help_text="Told when this practitioner's disagreements are escalated to managers.",
+    )
 
     USERNAME_FIELD = "email"  # type: ignore[misc]
     REQUIRED_FIELDS: list[str] = []  # type: ignore[misc]
@@ -160,6 +176,14 @@ class Practitioner(AbstractUser):
             cached = frozenset(self.roles.values_list("code", flat=True))
             self._role_codes = cached
         return cached
+
+    @property
+    def manager(self) -> Practitioner | None:
+        """Their own line manager, else their team's manager (never themselves)."""
+        for candidate in (self.line_manager, self.team.manager if self.team else None):
+            if candidate is not None and candidate.pk != self.pk and candidate.is_active:
+                return candidate
+        return None
 
     @property
     def requires_two_factor(self) -> bool:

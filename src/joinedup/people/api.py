@@ -70,4 +70,16 @@ def get_person(request: HttpRequest, person_id: int) -> dict:
             )
             for i in view.involvements
         ],
+        "open_episodes": [
+            {
+                "reference": s.episode.reference,
+                "status": s.episode.status,
+                "opened_on": s.episode.opened_at.date(),
+                "lead_professional": s.episode.lead_professional.get_full_name(),
+                "lead_organisation": s.episode.lead_professional.organisation.name,
+                "lead_email": s.episode.lead_professional.email,
+                "episode_id": s.episode.pk if s.may_open else None,
+            }
+            for s in view.episodes
+        ],
     }

@@ -38,6 +38,18 @@ class InvolvementOut(Schema):
     flags: list[str]
 
 
+class OpenEpisodeOut(Schema):
+    reference: str
+    status: str
+    opened_on: date
+    lead_professional: str
+    lead_organisation: str
+    lead_email: str
+    episode_id: int | None = Field(
+        description="Only for the team itself; others contact the lead professional"
+    )
+
+
 class PersonOut(PersonSummaryOut):
     age: int | None
     sex: str
@@ -45,4 +57,5 @@ class PersonOut(PersonSummaryOut):
     postcode: str
     relatives: list[RelativeOut]
     involvements: list[InvolvementOut]
+    open_episodes: list[OpenEpisodeOut]
     lawful_basis: str

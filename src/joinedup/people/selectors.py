@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -10,9 +10,10 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from joinedup.audit import services as audit
+from joinedup.audit.models import Action
 from joinedup.people.models import INVERSE_LABEL, Involvement, Person, Relationship
-from joinedup.sharing import audit, policy
-from joinedup.sharing.models import Action
+from joinedup.sharing import policy
 
 
 def _search(qs: QuerySet[Person], name: str, date_of_birth: date | None) -> QuerySet[Person]:
@@ -70,6 +71,11 @@ class PersonView:
     lawful_basis: str
     address: str
     postcode: str
+    episodes: list[Any] = field(default_factory=list)
+
+    @property
+    def has_open_episode(self) -> bool:
+        return bool(self.episodes)
 
     @property
     def address_withheld(self) -> bool:
@@ -124,4 +130,5 @@ def person_get(*, user: Any, person_id: Any, purpose: str = "casework") -> Perso
         lawful_basis=decision.lawful_basis,
         address=policy.WITHHELD if "address" in withheld else person.address,
         postcode=policy.WITHHELD if "postcode" in withheld else person.postcode,
+        episodes=policy.open_episodes_about(user, [person.pk]).get(person.pk, []),
     )

@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from joinedup.audit import services as audit
+from joinedup.audit.models import Action
 from joinedup.errors import ApplicationError
 from joinedup.partnership.models import Organisation, Practitioner
 from joinedup.people import identifiers
@@ -24,8 +26,6 @@ from joinedup.people.models import (
     RelationshipKind,
     Sex,
 )
-from joinedup.sharing import audit
-from joinedup.sharing.models import Action
 
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read over the phone
 

@@ -7,13 +7,7 @@ from typing import Any
 from django import forms
 
 from joinedup.partnership.models import Organisation, Sector
-from joinedup.sharing.models import (
-    Action,
-    ConsentGiver,
-    ConsentMethod,
-    ConsentPurpose,
-    ReviewOutcome,
-)
+from joinedup.sharing.models import ConsentGiver, ConsentMethod, ConsentPurpose, ReviewOutcome
 from joinedup.web.forms import GovukDateField, GovukFormMixin
 
 
@@ -72,22 +66,6 @@ class ReferenceForm(GovukFormMixin, forms.Form):
         self.fields["reference"].widget.attrs.update(
             {"class": "govuk-input govuk-input--width-10", "spellcheck": "false"}
         )
-
-
-class AuditSearchForm(GovukFormMixin, forms.Form):
-    reference = forms.CharField(label="Person's reference", required=False, max_length=20)
-    user = forms.CharField(label="User's email address", required=False, max_length=254)
-    organisation = forms.ModelChoiceField(
-        label="Organisation",
-        queryset=Organisation.objects.order_by("name"),
-        required=False,
-        empty_label="Any organisation",
-    )
-    action = forms.ChoiceField(
-        label="Action", required=False, choices=[("", "Any action"), *Action.choices]
-    )
-    date_from = GovukDateField(label="From", required=False, help_text="For example, 4 3 2026")
-    date_to = GovukDateField(label="To", required=False, help_text="For example, 31 3 2026")
 
 
 class ConsentForm(GovukFormMixin, forms.Form):

@@ -19,8 +19,11 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from joinedup.casework.models import Episode, RequestForSupport, RequestStatus, TeamMember
+from joinedup.audit import services as audit
+from joinedup.audit.models import Action
+from joinedup.episodes.models import Episode, TeamMember
 from joinedup.errors import NotFound
+from joinedup.frontdoor.models import RequestForSupport, RequestStatus
 from joinedup.partnership.models import Role, Sector, SharingAgreement, Team
 from joinedup.people.models import (
     HIDDEN_SERVICE_CATEGORIES,
@@ -28,7 +31,6 @@ from joinedup.people.models import (
     Person,
     SensitiveCategory,
 )
-from joinedup.sharing import audit
 from joinedup.sharing.lawful import (
     SPECIAL_CATEGORIES,
     Basis,
@@ -38,7 +40,6 @@ from joinedup.sharing.lawful import (
     StatutoryDuty,
 )
 from joinedup.sharing.models import (
-    Action,
     AddressPermission,
     AdviceRequest,
     BreakGlass,
@@ -205,12 +206,12 @@ def _require(user: Any, qs: QuerySet[Any], object_id: Any, object_type: str, pur
 def require_request(user: Any, request_id: Any, purpose: str = "triage") -> RequestForSupport:
     """Security: a request the user may not see answers exactly as a missing one."""
     return _require(
-        user, requests_visible_to(user), request_id, "casework.requestforsupport", purpose
+        user, requests_visible_to(user), request_id, "frontdoor.requestforsupport", purpose
     )
 
 
 def require_episode(user: Any, episode_id: Any, purpose: str = "casework") -> Episode:
-    return _require(user, episodes_visible_to(user), episode_id, "casework.episode", purpose)
+    return _require(user, episodes_visible_to(user), episode_id, "episodes.episode", purpose)
 
 
 def involvements_visible_to(user: Any, person: Person) -> QuerySet[Involvement]:
@@ -653,7 +654,7 @@ def require_family_episode(user: Any, episode_id: Any, purpose: str = "family") 
         except (TypeError, ValueError):
             found = None
     if found is None:
-        raise refuse(user, object_type="casework.episode", object_id=episode_id, purpose=purpose)
+        raise refuse(user, object_type="episodes.episode", object_id=episode_id, purpose=purpose)
     return found
 
 
@@ -762,3 +763,38 @@ def require_partnership_manager(user: Any, *, object_type: str, object_id: Any =
 def may_answer_surveys(user: Any) -> bool:
     """Any practitioner of a partner organisation answers for themselves (anonymously)."""
     return is_practitioner(user)
+
+
+@dataclass(frozen=True)
+class EpisodeSighting:
+    """An open team around a person, as shown to a reader who may see the person: who leads and
+    how to reach them, and whether the reader may open the episode (its team only)."""
+
+    episode: Episode
+    may_open: bool
+
+
+def open_episodes_about(user: Any, person_ids: list[int]) -> dict[int, list[EpisodeSighting]]:
+    """For a reader already allowed to see these persons: every open team around each of them.
+    That a family has a lead professional is what every agency working with them must know; what
+    the team records stays with the team (`may_open`)."""
+    if not is_practitioner(user) or not person_ids:
+        return {}
+    episodes = list(
+        Episode.objects.filter(persons__in=person_ids)
+        .exclude(status="closed")
+        .select_related("lead_professional__organisation", "lead_professional__team", "lead_team")
+        .prefetch_related("persons")
+        .distinct()
+    )
+    mine = set(
+        episodes_visible_to(user)
+        .filter(pk__in=[e.pk for e in episodes])
+        .values_list("pk", flat=True)
+    )
+    found: dict[int, list[EpisodeSighting]] = {}
+    for episode in episodes:
+        for person in episode.persons.all():
+            if person.pk in person_ids:
+                found.setdefault(person.pk, []).append(EpisodeSighting(episode, episode.pk in mine))
+    return found

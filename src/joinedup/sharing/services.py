@@ -11,12 +11,14 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from joinedup.casework.models import Episode
+from joinedup.audit import services as audit
+from joinedup.audit.models import Action
+from joinedup.episodes.models import Episode
 from joinedup.errors import ApplicationError
 from joinedup.partnership import notify
 from joinedup.partnership.models import Organisation, Practitioner, Role, Sector, Team
 from joinedup.people.models import Person
-from joinedup.sharing import audit, policy
+from joinedup.sharing import policy
 from joinedup.sharing.lawful import (
     SPECIAL_CATEGORIES,
     Basis,
@@ -27,7 +29,6 @@ from joinedup.sharing.lawful import (
     StatutoryDuty,
 )
 from joinedup.sharing.models import (
-    Action,
     AddressPermission,
     AdviceRequest,
     AdviceStatus,

@@ -3,25 +3,17 @@ and services decide and audit; a page the user may not see answers as a missing 
 
 from __future__ import annotations
 
-import csv
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
-from django.views.decorators.http import require_GET
 
 from joinedup.sharing import selectors, services
-from joinedup.sharing.charts import bar_chart
 from joinedup.sharing.forms import (
-    AuditSearchForm,
     BreakGlassReviewForm,
     ConsentForm,
     ConsentWithdrawForm,
     EmergencyAccessForm,
-    ReferenceForm,
 )
 from joinedup.sharing.models import ReviewOutcome
 from joinedup.web.forms import call_service
@@ -100,111 +92,6 @@ def break_glass_review(request: AuthedRequest, pk: int) -> HttpResponse:
             messages.success(request, f"Review of emergency access #{pk} recorded.")
             return redirect("sharing:break-glass-queue")
     return render(request, "sharing/break_glass_review.html", {"view": view, "form": form})
-
-
-def _audit_filters(request: AuthedRequest) -> tuple[AuditSearchForm, Any]:
-    """The search form and its filters; filters is None when the form has errors."""
-    form = AuditSearchForm(request.GET or None)
-    if not form.is_bound:
-        return form, selectors.AuditFilters()
-    if not form.is_valid():
-        return form, None
-    data = form.cleaned_data
-    organisation = data["organisation"]
-    return form, call_service(
-        form,
-        selectors.audit_filters,
-        reference=data["reference"],
-        user_email=data["user"],
-        organisation_id=organisation.pk if organisation else None,
-        action=data["action"],
-        date_from=data["date_from"],
-        date_to=data["date_to"],
-    )
-
-
-@login_required
-@not_found_as_404
-def audit_search(request: AuthedRequest) -> HttpResponse:
-    selectors.require_dpo(user=request.user, page="sharing.audit_search")
-    form, filters = _audit_filters(request)
-    result = None
-    if filters is not None:
-        result = selectors.audit_search(
-            user=request.user, filters=filters, page=request.GET.get("page", 1)
-        )
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "sharing/audit_search.html",
-        {"form": form, "result": result, "query": query.urlencode()},
-    )
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-@require_GET
-@login_required
-@not_found_as_404
-def audit_export(request: AuthedRequest) -> HttpResponse | StreamingHttpResponse:
-    selectors.require_dpo(user=request.user, page="sharing.audit_export")
-    _form, filters = _audit_filters(request)
-    if filters is None:
-        return audit_search(request)
-    rows = selectors.audit_export(user=request.user, filters=filters)
-    writer = csv.writer(_Echo())
-    response = StreamingHttpResponse(
-        (writer.writerow(row) for row in rows), content_type="text/csv"
-    )
-    stamp = timezone.localtime().strftime("%Y-%m-%d-%H%M")
-    response["Content-Disposition"] = f'attachment; filename="audit-trail-{stamp}.csv"'
-    return response
-
-
-@login_required
-@not_found_as_404
-def person_access(request: AuthedRequest) -> HttpResponse:
-    selectors.require_dpo(user=request.user, page="sharing.person_access")
-    form = ReferenceForm(request.GET or None)
-    access = chart = None
-    if form.is_bound and form.is_valid():
-        access = call_service(
-            form,
-            selectors.person_access,
-            user=request.user,
-            reference=form.cleaned_data["reference"],
-        )
-    if access is not None:
-        chart = bar_chart(
-            [(govuk_date(d.day), d.count) for d in access.per_day],
-            title=f"Accesses to {access.person.reference} per day",
-        )
-    return render(
-        request, "sharing/person_access.html", {"form": form, "access": access, "chart": chart}
-    )
-
-
-@login_required
-@not_found_as_404
-def unusual_access(request: AuthedRequest) -> HttpResponse:
-    days = 30 if request.GET.get("days") == "30" else 7
-    unusual = selectors.unusual_access(user=request.user, days=days)
-    return render(
-        request,
-        "sharing/unusual_access.html",
-        {"unusual": unusual, "days": days, "thresholds": selectors},
-    )
-
-
-@login_required
-@not_found_as_404
-def audit_chain(request: AuthedRequest) -> HttpResponse:
-    state = selectors.chain_state(user=request.user, verify=request.method == "POST")
-    return render(request, "sharing/audit_chain.html", {"state": state})
 
 
 @login_required

@@ -18,12 +18,12 @@ def service(request: HttpRequest) -> dict[str, Any]:
 
         unread = unread_count(user=user)
         navigation = [
-            {"href": reverse("casework:my-work"), "text": "My work"},
+            {"href": reverse("episodes:my-work"), "text": "My work"},
             {"href": reverse("web:home"), "text": "My people"},
-            {"href": reverse("casework:my-requests"), "text": "Requests"},
+            {"href": reverse("frontdoor:my-requests"), "text": "Requests"},
         ]
         if is_front_door(user):
-            navigation.append({"href": reverse("casework:front-door"), "text": "Front door"})
+            navigation.append({"href": reverse("frontdoor:front-door"), "text": "Front door"})
         if user.has_role("agency_data_lead"):
             navigation.append({"href": reverse("identity:upload"), "text": "Load records"})
         if user.has_role("agency_data_lead") or user.has_role("administrator"):

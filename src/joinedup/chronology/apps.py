@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ChronologyConfig(AppConfig):
+    name = "joinedup.chronology"
+    verbose_name = "Chronology"

@@ -1,0 +1,315 @@
+"""Every read of episodes (the team around the family) that a user sees: through the policy,
+audited."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.utils import timezone
+
+from joinedup.audit import services as audit
+from joinedup.audit.models import Action
+from joinedup.chronology import services as chronology
+from joinedup.episodes.models import Action as ActionModel
+from joinedup.episodes.models import (
+    ActionStatus,
+    CriticalIncident,
+    Disagreement,
+    Episode,
+    EpisodeStatus,
+    LeadProposal,
+    Meeting,
+    TeamMember,
+)
+from joinedup.episodes.services.lead import NOT_LEAD_ROLES, NOT_LEADS
+from joinedup.frontdoor.models import (
+    Rating,
+    RequestStatus,
+)
+from joinedup.frontdoor.selectors import requests_sent_to_me
+from joinedup.partnership.models import Practitioner, Profession, Role, Sector
+from joinedup.sharing import policy
+
+URGENCY: dict[str, int] = {Rating.RED: 0, Rating.AMBER: 1, Rating.GREEN: 2, Rating.BLUE: 3}
+
+
+@dataclass
+class EpisodeView:
+    episode: Episode
+    members: list[Any]
+    outcomes: list[Any]
+    actions: list[Any]
+    meetings: list[Any]
+    decisions: list[Any]
+    incidents: list[Any]
+    handovers: list[Any]
+    plan_versions: list[Any]
+    may_edit: bool
+    is_lead: bool
+    review_due: date | None
+    closure_feedback: list[Any] = field(default_factory=list)
+    lead_proposals: list[Any] = field(default_factory=list)
+
+    @property
+    def lead_waiting(self) -> Any:
+        return next((p for p in self.lead_proposals if p.status == "waiting"), None)
+
+    @property
+    def review_overdue(self) -> bool:
+        # A closed episode has no more reviews to hold.
+        return (
+            self.episode.is_active
+            and self.review_due is not None
+            and self.review_due < timezone.localdate()
+        )
+
+
+def episode_get(*, user: Any, episode_id: Any) -> EpisodeView:
+    """One episode, for its team: everything on the episode page in a fixed number of queries."""
+    episode = policy.require_episode(user, episode_id)
+    episode = (
+        Episode.objects.select_related("lead_professional__organisation", "closure")
+        .prefetch_related("persons", "status_history__by", "requests")
+        .get(pk=episode.pk)
+    )
+    members = list(
+        episode.members.filter(left_at__isnull=True).select_related(
+            "practitioner__organisation", "person"
+        )
+    )
+    actions = list(
+        episode.actions.select_related(
+            "owner__practitioner", "owner__person", "outcome"
+        ).prefetch_related("notes__author")
+    )
+    meetings = list(
+        episode.meetings.prefetch_related(
+            "attendance__member__practitioner", "attendance__member__person", "judgements__outcome"
+        )
+    )
+    decisions = list(
+        episode.decisions.select_related("taken_by").prefetch_related(
+            "disagreements__raised_by__practitioner", "disagreements__steps__by"
+        )
+    )
+    audit.record(
+        actor=user,
+        action=Action.VIEW,
+        obj=episode,
+        persons=episode.persons.all(),
+        purpose="episode",
+        lawful_basis=policy.BASIS_EPISODE,
+    )
+    return EpisodeView(
+        episode=episode,
+        members=members,
+        outcomes=list(episode.outcomes.select_related("category")),
+        actions=actions,
+        meetings=meetings,
+        decisions=decisions,
+        incidents=list(episode.incidents.select_related("recorded_by", "acknowledged_by")),
+        handovers=list(episode.handovers.select_related("from_practitioner", "to_practitioner")),
+        plan_versions=list(episode.plan_versions.select_related("made_by")),
+        may_edit=episode.status != EpisodeStatus.CLOSED,
+        is_lead=episode.lead_professional_id == user.pk,
+        review_due=meetings[0].next_review_on if meetings else None,
+        closure_feedback=list(episode.closure_feedback.select_related("given_by", "recorded_by")),
+        lead_proposals=list(episode.lead_proposals.select_related("proposed", "proposed_by")[:10]),
+    )
+
+
+def my_episodes(*, user: Any) -> list[Episode]:
+    return list(policy.episodes_visible_to(user).prefetch_related("persons"))
+
+
+@dataclass
+class MyWork:
+    actions_overdue: list[Any]
+    actions_due: list[Any]
+    meetings_coming: list[Any]
+    reviews_overdue: list[Any]
+    incidents_to_acknowledge: list[Any]
+    disagreements: list[Any]
+    requests_waiting: list[Any]
+    front_door_waiting: int
+    pattern_alerts: list[Any] = field(default_factory=list)
+    lead_proposals: list[Any] = field(default_factory=list)
+    escalated_to_me: list[Any] = field(default_factory=list)
+    my_families: list[Any] = field(default_factory=list)
+    team_caseloads: list[Caseload] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Caseload:
+    """One practitioner who reports to the reader: what they lead and what they owe."""
+
+    practitioner: Practitioner
+    leading: int
+    member_of: int
+    actions_open: int
+    actions_overdue: int
+
+
+def team_caseloads(*, user: Any) -> list[Caseload]:
+    """For a manager: the caseload of each practitioner who reports to them (their own line
+    reports, and the practitioners of the teams they manage). Counts only: no family is named."""
+    reports = Practitioner.objects.filter(
+        Q(line_manager=user) | Q(team__manager=user, line_manager__isnull=True), is_active=True
+    ).exclude(pk=user.pk)
+    today = timezone.localdate()
+    open_episode = ~Q(status=EpisodeStatus.CLOSED)
+    open_action = ~Q(status__in=[ActionStatus.DONE, ActionStatus.NOT_DONE])
+    leading = dict(
+        Episode.objects.filter(open_episode, lead_professional__in=reports)
+        .values_list("lead_professional")
+        .annotate(n=Count("pk"))
+    )
+    member_of = dict(
+        TeamMember.objects.filter(
+            practitioner__in=reports,
+            left_at__isnull=True,
+            episode__in=Episode.objects.filter(open_episode),
+        )
+        .values_list("practitioner")
+        .annotate(n=Count("episode", distinct=True))
+    )
+    actions = ActionModel.objects.filter(open_action, owner__practitioner__in=reports)
+    actions_open = dict(actions.values_list("owner__practitioner").annotate(n=Count("pk")))
+    overdue = dict(
+        actions.filter(due_on__lt=today).values_list("owner__practitioner").annotate(n=Count("pk"))
+    )
+    return [
+        Caseload(
+            practitioner=p,
+            leading=leading.get(p.pk, 0),
+            member_of=member_of.get(p.pk, 0),
+            actions_open=actions_open.get(p.pk, 0),
+            actions_overdue=overdue.get(p.pk, 0),
+        )
+        for p in reports.select_related("organisation", "team").order_by("last_name", "first_name")
+    ]
+
+
+def my_work(*, user: Any, horizon_days: int = 14) -> MyWork:
+    """Everything waiting for one practitioner, across every team they are in."""
+    today = timezone.localdate()
+    episodes = policy.episodes_visible_to(user).exclude(status=EpisodeStatus.CLOSED)
+    open_actions = (
+        ActionModel.objects.filter(
+            owner__practitioner=user, owner__left_at__isnull=True, episode__in=episodes
+        )
+        .exclude(status__in=[ActionStatus.DONE, ActionStatus.NOT_DONE])
+        .select_related("episode")
+        .prefetch_related("episode__persons")
+        .order_by("due_on")
+    )
+    latest = Meeting.objects.filter(episode=OuterRef("pk")).order_by("-held_on", "-pk")
+    with_review = list(
+        episodes.annotate(next_review=Subquery(latest.values("next_review_on")[:1]))
+        .prefetch_related("persons")
+        .order_by("next_review")
+    )
+    member_of = set(
+        TeamMember.objects.filter(
+            practitioner=user, left_at__isnull=True, episode__in=episodes
+        ).values_list("episode_id", flat=True)
+    )
+    disagreements = list(
+        Disagreement.objects.filter(decision__episode__in=episodes, status=Disagreement.Status.OPEN)
+        .select_related("decision__episode", "raised_by__practitioner")
+        .prefetch_related("decision__episode__persons")
+        .order_by("level_due_at")
+    )
+    audit.record(
+        actor=user,
+        action=Action.VIEW,
+        object_type="episodes.my_work",
+        persons={p.pk for e in with_review for p in e.persons.all()},
+    )
+    return MyWork(
+        actions_overdue=[a for a in open_actions if a.due_on < today],
+        actions_due=[
+            a for a in open_actions if today <= a.due_on <= today + timedelta(days=horizon_days)
+        ],
+        meetings_coming=[e for e in with_review if e.next_review and e.next_review >= today],
+        reviews_overdue=[e for e in with_review if e.next_review and e.next_review < today],
+        incidents_to_acknowledge=list(
+            CriticalIncident.objects.filter(
+                episode__lead_professional=user, acknowledged_at__isnull=True
+            )
+            .select_related("episode")
+            .prefetch_related("episode__persons")
+        ),
+        disagreements=disagreements,
+        requests_waiting=requests_sent_to_me(user=user),
+        front_door_waiting=policy.requests_visible_to(user)
+        .filter(status=RequestStatus.RECEIVED)
+        .count()
+        if policy.is_front_door(user)
+        else 0,
+        # Raised once and stored when the chronology entry was recorded; here only read.
+        pattern_alerts=chronology.pattern_alerts_for_lead(user=user),
+        lead_proposals=list(
+            LeadProposal.objects.filter(proposed=user, status=LeadProposal.Status.WAITING)
+            .select_related("episode", "proposed_by")
+            .prefetch_related("episode__persons")
+        ),
+        escalated_to_me=list(
+            Disagreement.objects.filter(managers_told=user, status=Disagreement.Status.OPEN)
+            .select_related("decision__episode", "decision__taken_by", "raised_by__practitioner")
+            .order_by("level_due_at")
+        ),
+        my_families=[
+            e for e in with_review if e.lead_professional_id == user.pk or e.pk in member_of
+        ],
+        team_caseloads=team_caseloads(user=user),
+    )
+
+
+def lead_candidates(episode: Episode, kind: str) -> Any:
+    """Who may be proposed: the team for a handover; social workers of children's social care at
+    step-up; anyone who may lead at step-down. Never the current lead."""
+    qs = Practitioner.objects.filter(is_active=True, organisation__isnull=False).exclude(
+        profession__in=NOT_LEADS
+    )
+    if kind == LeadProposal.Kind.HANDOVER:
+        qs = qs.filter(memberships__episode=episode, memberships__left_at__isnull=True)
+    elif kind == LeadProposal.Kind.STEP_UP:
+        qs = qs.filter(profession=Profession.SOCIAL_WORKER, organisation__sector=Sector.STATUTORY)
+    roles = Practitioner.roles.through.objects.filter(practitioner_id=OuterRef("pk"))
+    other_work = Exists(roles.filter(role__code__in=NOT_LEAD_ROLES))
+    casework = Exists(roles.filter(role__code=Role.Code.PRACTITIONER))
+    return (
+        qs.filter(~other_work | casework)
+        .exclude(pk=episode.lead_professional_id)
+        .distinct()
+        .select_related("organisation")
+        .order_by("last_name", "first_name")
+    )
+
+
+def lead_proposal_get(*, user: Any, episode_id: Any, proposal_id: Any) -> LeadProposal:
+    """Security: only the practitioner asked to lead sees the proposal (the same 404 otherwise);
+    they see the family's names and the reason, a share on the basis of the work offered."""
+    proposal = (
+        LeadProposal.objects.filter(pk=proposal_id, episode_id=episode_id, proposed=user)
+        .select_related("episode", "proposed_by__organisation", "episode__lead_professional")
+        .prefetch_related("episode__persons")
+        .first()
+        if str(proposal_id).isdigit() and str(episode_id).isdigit()
+        else None
+    )
+    if proposal is None:
+        raise policy.refuse(user, object_type="episodes.leadproposal", object_id=proposal_id)
+    audit.record(
+        actor=user,
+        action=Action.VIEW,
+        obj=proposal,
+        persons=proposal.episode.persons.all(),
+        purpose="episode",
+        lawful_basis=policy.BASIS_EPISODE,
+    )
+    return proposal

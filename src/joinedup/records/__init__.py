@@ -1,0 +1,1 @@
+"""Subject access, retention, legal holds and erasure."""
