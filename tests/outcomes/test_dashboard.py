@@ -3,6 +3,7 @@ rebuild from the casework, exports audited, managers only."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
@@ -95,6 +96,8 @@ def test_figures_are_added_up_from_the_cells_and_small_numbers_suppressed(manage
     assert rows(f["episode_events"]) == {"Opened": "6", "Closed": "5"}
     assert rows(f["closure_reasons"]) == {"Outcomes achieved": "5"}
     assert rows(f["open_now"]) == {"Open (early help)": "Fewer than 5"}
+    assert rows(f["caseload_lead"]) == {"Leads with 1 to 5 open episodes": "Fewer than 5"}
+    assert rows(f["caseload_organisation"]) == {"Council": "Fewer than 5"}
     # Ten housing families: 6 improved = 60%; mean change (2+1+0-1+3+1+2+0+1-1)/10 = +0.8.
     assert rows(f["outcomes_improved"]) == {
         "Crime prevention": "Fewer than 5 families",
@@ -105,6 +108,29 @@ def test_figures_are_added_up_from_the_cells_and_small_numbers_suppressed(manage
         "Crime prevention": "Fewer than 5",
     }
     assert rows(f["closure_ratings"]) == {"5: It made a very big difference": "5"}
+
+
+def test_caseloads_are_stored_as_bands_and_the_largest_organisations():
+    open_episode = EpisodeFact(
+        date(2026, 1, 1), "North", (), None, (), None, None, "Open (early help)", "", ""
+    )
+    episodes = []
+    for lead, held in (("A", 3), ("B", 4), ("C", 7), ("D", 2), ("E", 1), ("F", 5)):
+        episodes += [replace(open_episode, lead=lead, organisation=f"Org {i}") for i in range(held)]
+    cells = cells_from_facts([], episodes, [], []).rows()
+    leads = {
+        c.key: (c.count, c.total)
+        for c in cells
+        if c.figure == "caseload_lead" and c.locality == "" and c.need == ""
+    }
+    # Five leads hold 1 to 5 (3+4+2+1+5 = 15 episodes), one holds 7.
+    assert leads == {"Leads with 1 to 5 open episodes": (5, 15), "Leads with 6 to 10": (1, 7)}
+    organisations = {
+        c.key: c.count
+        for c in cells
+        if c.figure == "caseload_organisation" and c.locality == "" and c.need == ""
+    }
+    assert organisations["Org 0"] == 6 and len(organisations) == 7  # Org 0 to Org 6
 
 
 def test_filters_by_locality_need_and_period(manager):

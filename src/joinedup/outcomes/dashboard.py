@@ -8,7 +8,7 @@ the partnership. No cell names a child or a family.
 from __future__ import annotations
 
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -24,6 +24,15 @@ from joinedup.sharing import policy
 
 SMALL = 5  # counts under this are suppressed
 SHOWN = 25  # rows a figure shows on the page; the export has them all
+OTHERS = "All other organisations"
+CASELOAD_BANDS = [
+    (5, "Leads with 1 to 5 open episodes"),
+    (10, "Leads with 6 to 10"),
+    (15, "Leads with 11 to 15"),
+    (20, "Leads with 16 to 20"),
+    (30, "Leads with 21 to 30"),
+    (10**9, "Leads with more than 30"),
+]
 PERIODS = {"3": 3, "6": 6, "12": 12, "24": 24, "all": None}
 DEFAULT_PERIOD = "12"
 
@@ -84,13 +93,15 @@ FIGURES = [
     Figure(
         "caseload_lead",
         "Caseload per lead professional",
-        "Open episodes per lead professional when the figures were built (not filtered by period).",
+        "How many lead professionals hold how many open episodes, when the figures were built "
+        "(not filtered by period). Leads are counted, not named: this is not a league table.",
         snapshot=True,
     ),
     Figure(
         "caseload_organisation",
         "Caseload per organisation",
-        "Open episodes per lead professional's organisation when the figures were built.",
+        "Open episodes per lead professional's organisation when the figures were built: the 25 "
+        "organisations with the most, and all others together.",
         snapshot=True,
     ),
     Figure(
@@ -140,6 +151,32 @@ class Cells:
         self.counts: dict[tuple[str, date | None, str, str, str], list[float]] = defaultdict(
             lambda: [0, 0.0]
         )
+        # Snapshot figures counted per holder first (a lead, an organisation), then stored as a
+        # distribution or the largest few, so the page never reads one cell per holder.
+        self.holders: dict[tuple[str, str, str], Counter[str]] = defaultdict(Counter)
+
+    def add_held(self, figure: str, locality: str, needs: Iterable[str], holder: str) -> None:
+        place = locality or NO_LOCALITY
+        for need in (EVERY, *sorted(set(needs))):
+            for where in (EVERY, place):
+                self.holders[(figure, where, need)][holder] += 1
+
+    def _held(self) -> None:
+        for (figure, where, need), held in self.holders.items():
+            if figure == "caseload_lead":
+                for episodes in held.values():
+                    band = next(b for top, b in CASELOAD_BANDS if episodes <= top)
+                    cell = self.counts[(figure, None, where, need, band)]
+                    cell[0] += 1
+                    cell[1] += episodes
+                continue
+            ranked = held.most_common()
+            for holder, episodes in ranked[:SHOWN]:
+                self.counts[(figure, None, where, need, holder[:200])] = [episodes, 0.0]
+            rest = sum(n for _, n in ranked[SHOWN:])
+            if rest:
+                self.counts[(figure, None, where, need, OTHERS)] = [rest, 0.0]
+        self.holders.clear()
 
     def add(
         self,
@@ -159,6 +196,7 @@ class Cells:
                 cell[1] += total
 
     def rows(self) -> list[DashboardCell]:
+        self._held()
         return [
             DashboardCell(figure=f, month=m, locality=loc, need=n, key=k, count=int(c), total=t)
             for (f, m, loc, n, k), (c, t) in self.counts.items()
@@ -247,9 +285,17 @@ def _rows(figure: Figure, sums: Mapping[str, tuple[int, float]]) -> list[Row]:
                 share = improved / base if base else 0.0
                 rows.append(Row(key, base, share, f"{share:.0%} of {base}"))
         return rows
-    for key, (count, total) in sorted(sums.items(), key=lambda kv: (-kv[1][0], kv[0])):
+    bands = {band: i for i, (_, band) in enumerate(CASELOAD_BANDS)}
+    order = (
+        (lambda kv: (bands.get(kv[0], 0), kv[0]))
+        if figure.code == "caseload_lead"
+        else (lambda kv: (-kv[1][0], kv[0]))
+    )
+    for key, (count, total) in sorted(sums.items(), key=order):
         if _suppressed(count):
             rows.append(Row(key, None, None, "Fewer than 5"))
+        elif figure.code == "caseload_lead":
+            rows.append(Row(key, count, float(count), f"{count} ({total / count:.1f} on average)"))
         elif figure.kind == "mean":
             mean = total / count if count else 0.0
             rows.append(

@@ -106,8 +106,8 @@ def cells_from_facts(
             )
         if e.open_status:
             cells.add("open_now", None, e.locality, e.needs, e.open_status)
-            cells.add("caseload_lead", None, e.locality, e.needs, e.lead)
-            cells.add("caseload_organisation", None, e.locality, e.needs, e.organisation)
+            cells.add_held("caseload_lead", e.locality, e.needs, e.lead)
+            cells.add_held("caseload_organisation", e.locality, e.needs, e.organisation)
     for o in outcomes:
         month, needs = month_of(o.on), (o.headline_code,)
         cells.add("outcomes_improved", month, o.locality, needs, f"all|{o.headline}")
