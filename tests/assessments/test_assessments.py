@@ -311,7 +311,7 @@ def test_the_api_writes_an_assessment_with_optimistic_locking(client, teacher, o
     assert client.put(url, json.dumps(body), content_type="application/json").status_code == 200
     conflict = client.put(url, json.dumps(body), content_type="application/json")
     assert conflict.status_code == 409 and "Someone else" in conflict.json()["message"]
-    body = {"factors": {"health": {"scale": 12}}}
+    body = {"factors": {"health": {"scale": 12}}, "expected_version": 2}
     bad = client.put(url, json.dumps(body), content_type="application/json")
     assert bad.status_code == 422 and bad.json()["field"] == "health_scale"
 

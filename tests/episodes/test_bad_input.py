@@ -136,7 +136,7 @@ def test_handing_the_lead_to_the_lead_names_the_field(client, episode, teacher):
     response = post(
         client,
         f"/api/v1/episodes/{episode.pk}/lead",
-        {"to_practitioner_id": teacher.pk, "reason": "x"},
+        {"to_practitioner_id": teacher.pk, "reason": "x", "expected_version": episode.version},
     )
     assert response.status_code == 422 and response.json()["field"] == "to_practitioner_id"
     assert not LeadHandover.objects.filter(episode=episode).exists()

@@ -5,9 +5,11 @@ for a manager, the team's caseloads."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from joinedup.audit.models import AccessEvent
 from joinedup.episodes import selectors
@@ -179,7 +181,11 @@ def test_the_api_proposes_and_the_proposed_lead_accepts(
     assert response.status_code == 409
     response = client.post(
         f"/api/v1/episodes/{episode.pk}/lead",
-        {"to_practitioner_id": health_visitor.pk, "reason": "Agreed"},
+        {
+            "to_practitioner_id": health_visitor.pk,
+            "reason": "Agreed",
+            "expected_version": episode.version,
+        },
         content_type="application/json",
     )
     assert response.status_code == 200 and response.json()["status"] == "waiting"
@@ -259,3 +265,57 @@ def test_my_work_page_names_the_family(client, episode, teacher, child):
     client.force_login(teacher)
     page = client.get(reverse("episodes:my-work")).content.decode()
     assert "My families" in page and child.full_name in page
+
+
+def _action(episode, teacher, health_visitor):
+    owner = episode.members.get(practitioner=health_visitor)
+    return t.action_add(
+        actor=teacher,
+        episode=episode,
+        owner=owner,
+        text="Sleep plan with the family",
+        due_on=timezone.localdate() + timedelta(days=14),
+    )
+
+
+def test_the_conflict_screen_shows_theirs_and_the_saved_version(
+    client, episode, teacher, health_visitor
+):
+    action = _action(episode, teacher, health_visitor)
+    url = reverse("episodes:action-update", args=[episode.pk, action.pk])
+    client.force_login(health_visitor)
+    stale = _hidden(client.get(url).content.decode(), "expected_version")
+    t.action_update(
+        actor=teacher,
+        action=action,
+        status="done",
+        note="Finished at the review",
+        expected_version=int(stale),
+    )
+    page = client.post(
+        url, {"status": "in_progress", "note": "Started bedtime routine", "expected_version": stale}
+    ).content.decode()
+    assert "Someone else saved this action first" in page
+    assert "Started bedtime routine" in page and "Finished at the review" in page
+    assert "In progress" in page and "Done" in page
+    fresh = _hidden(page, "expected_version")
+    assert fresh != stale
+    response = client.post(
+        url, {"status": "in_progress", "note": "Started bedtime routine", "expected_version": fresh}
+    )
+    assert response.status_code == 302
+    action.refresh_from_db()
+    assert action.status == "in_progress"
+
+
+def test_an_api_change_without_the_version_is_refused(client, episode, teacher, health_visitor):
+    action = _action(episode, teacher, health_visitor)
+    client.force_login(teacher)
+    response = client.patch(
+        f"/api/v1/episodes/{episode.pk}/actions/{action.pk}",
+        {"status": "done"},
+        content_type="application/json",
+    )
+    assert response.status_code == 422 and "expected_version" in str(response.json())
+    action.refresh_from_db()
+    assert action.status == "not_started"

@@ -116,8 +116,16 @@ def make_family(
         attendance={mother_member.pk: "attended"},
         family_attended=True,
         family_said="We want to stay somewhere safe.",
+        family_said_by=mother,
         notes="PRACTITIONER-ONLY NOTE: risk assessment discussed.",
         decisions=[("Meet again in four weeks", "The plan has just started")],
+        decisions_shared=True,
+    )
+    t.decision_record(
+        actor=lead,
+        episode=episode,
+        text="INTERNAL DECISION: police check via MASH",
+        reasons="Concerns about contact arrangements",
     )
     return Family(
         council,

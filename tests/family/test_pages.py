@@ -203,7 +203,7 @@ def test_consent_in_plain_words_and_asking_to_withdraw(client, family, mother_us
     record = sharing.consent_give(
         actor=family.lead,
         person=family.mother,
-        given_by="young_person",
+        given_by="self",
         organisations=[family.council],
         sectors=["health"],
         purposes=["planning"],

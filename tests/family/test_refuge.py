@@ -190,3 +190,6 @@ def test_property_no_page_or_api_answer_ever_shows_the_father_a_refuge_address(
     assert not appears(postcode, shown)
     street = address.split(" ", 1)[1].split(",")[0]
     assert not appears(street, shown)
+    # Nor another person's words, an internal decision or the team's notes.
+    for private in ("stay somewhere safe", "INTERNAL DECISION", "PRACTITIONER-ONLY NOTE"):
+        assert not appears(private, shown)

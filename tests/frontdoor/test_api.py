@@ -87,11 +87,18 @@ def test_front_door_decides_through_the_api_once(client, teacher, child, front_d
     decided = post(
         client,
         f"/api/v1/requests/{request.pk}/decision",
-        {"outcome": "early_help", "reasons": "Needs.", "lead_professional_id": family_worker.pk},
+        {
+            "outcome": "early_help",
+            "reasons": "Needs.",
+            "lead_professional_id": family_worker.pk,
+            "expected_version": queue[0]["request"]["version"],
+        },
     )
     assert decided.status_code == 200 and decided.json()["decision"]["outcome"] == "early_help"
     again = post(
-        client, f"/api/v1/requests/{request.pk}/decision", {"outcome": "nfa", "reasons": "No."}
+        client,
+        f"/api/v1/requests/{request.pk}/decision",
+        {"outcome": "nfa", "reasons": "No.", "expected_version": queue[0]["request"]["version"]},
     )
     assert again.status_code == 409
     figures = client.get("/api/v1/front-door/timeliness").json()
@@ -107,13 +114,17 @@ def test_another_organisation_is_refused_every_request_endpoint(client, teacher,
     assert forbidden.json() == missing.json()
     assert (
         post(
-            client, f"/api/v1/requests/{request.pk}/decision", {"outcome": "nfa", "reasons": "x"}
+            client,
+            f"/api/v1/requests/{request.pk}/decision",
+            {"outcome": "nfa", "reasons": "x", "expected_version": request.version},
         ).status_code
         == 404
     )
     assert (
         post(
-            client, f"/api/v1/requests/{request.pk}/rating", {"rating": "red", "reason": "x"}
+            client,
+            f"/api/v1/requests/{request.pk}/rating",
+            {"rating": "red", "reason": "x", "expected_version": request.version},
         ).status_code
         == 404
     )

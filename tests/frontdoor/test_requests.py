@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 from django.utils import timezone
 
 from joinedup.audit.models import AccessEvent
@@ -206,7 +207,8 @@ def test_reassign_and_second_opinion_are_recorded(teacher, child, front_door, co
     colleague = factories.practitioner(council, team=hub)
     request = raise_request(teacher, child)
     services.request_reassign(actor=front_door, request=request, to=colleague, reason="Cover")
-    services.request_second_opinion(actor=colleague, request=request, opinion="Agree: amber.")
+    # Not from the colleague now deciding: from someone else at the front door.
+    services.request_second_opinion(actor=front_door, request=request, opinion="Agree: amber.")
     kinds = list(request.events.values_list("kind", flat=True))
     assert "reassigned" in kinds and "second_opinion" in kinds
 
@@ -277,3 +279,30 @@ def test_an_overdue_request_shows_negative_time_left(teacher, child, front_door)
     )
     [item] = selectors.front_door_queue(user=front_door)
     assert item.overdue and item.hours_left < 0
+
+
+def test_timeliness_is_worked_out_from_the_dates_not_a_stored_flag(
+    client, teacher, child, front_door
+):
+    request = raise_request(teacher, child)
+    services.request_rate(
+        actor=front_door, request=request, rating="green", reason="Needs a plan, not urgent."
+    )
+    services.request_decide(actor=front_door, request=request, outcome="advice", reasons="Ok.")
+    request.refresh_from_db()
+    # A wrong flag (as an import or an old demo might leave) does not change the figure.
+    TriageDecision.objects.filter(request=request).update(
+        decided_at=request.received_at + timedelta(minutes=30), within_timescale=False
+    )
+    today = timezone.localdate()
+    green = {
+        f.rating: f
+        for f in selectors.timeliness_figures(
+            user=front_door, start=today - timedelta(days=7), end=today
+        )
+    }["green"]
+    assert green.decided == 1 and green.within == 1 and green.within_percent == 100.0
+    client.force_login(front_door)
+    page = client.get(reverse("frontdoor:timeliness")).content.decode()
+    # Four bars of 40 px each: the chart is tall enough to show every rating.
+    assert 'viewBox="0 0 640 170"' in page and 'height="170"' in page

@@ -154,3 +154,60 @@ def test_merge_and_unmerge_through_the_api(client, admin, twin_records, teacher)
     assert made.status_code == 201
     undone = client.post(f"/api/v1/identity/merges/{made.json()['id']}/unmerge")
     assert undone.status_code == 200 and undone.json()["undone_at"]
+
+
+def test_a_merge_carries_every_reference_and_consent_reads_through_it(
+    admin, teacher, school, twin_records
+):
+    """The same child known twice: the family account and consent follow the merge, and go
+    back on undo."""
+    from django.utils import timezone
+
+    from joinedup.family.models import FamilyAccount
+    from joinedup.sharing import services as sharing
+
+    maya, may, _, _ = twin_records
+    consent = sharing.consent_give(
+        actor=teacher,
+        person=may,
+        given_by="parental_responsibility",
+        given_by_name="Sam Jones",
+        organisations=[school],
+        sectors=[],
+        purposes=["planning"],
+        method="written",
+    )
+    user = factories.practitioner(None)
+    user.organisation = None
+    user.save()
+    account = FamilyAccount.objects.create(
+        user=user, person=may, invited_by=teacher, invited_at=timezone.now()
+    )
+    assert policy.consent_covers(maya, school, "planning") is None
+    merge = review.person_merge(actor=admin, kept=maya, merged=may, reason="Same child")
+    account.refresh_from_db()
+    assert account.person == maya
+    assert policy.consent_covers(maya, school, "planning") == consent
+    review.person_unmerge(actor=admin, merge=merge)
+    account.refresh_from_db()
+    assert account.person == may
+
+
+def test_every_reference_to_a_person_is_moved_or_left_on_purpose():
+    from django.apps import apps
+
+    from joinedup.people.models import Person
+
+    references = {
+        f"{m._meta.label}.{f.name}"
+        for m in apps.get_models()
+        for f in m._meta.get_fields()
+        if f.concrete and f.related_model is Person
+    }
+    moved = {
+        f"{m._meta.label}.{m._meta.get_field(c).name if not many else c}"
+        for m, c, many in review.person_references()
+    }
+    assert set(review.NOT_MOVED) <= references
+    through_models = {"people.Family.members"}  # moved as its own model, FamilyMember
+    assert references - moved - set(review.NOT_MOVED) - through_models == set()

@@ -62,8 +62,8 @@ def test_the_orm_refuses_to_change_or_delete_events(teacher):
 def test_postgresql_refuses_changes_even_in_raw_sql(teacher):
     event = audit.record(actor=teacher, action="view", object_type="x")
     for sql in (
-        "UPDATE sharing_accessevent SET purpose = 'x' WHERE id = %s",
-        "DELETE FROM sharing_accessevent WHERE id = %s",
+        "UPDATE audit_accessevent SET purpose = 'x' WHERE id = %s",
+        "DELETE FROM audit_accessevent WHERE id = %s",
     ):
         with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(sql, [event.pk])
@@ -74,7 +74,7 @@ def test_tampered_content_is_detected_and_named(teacher, child):
     for _ in range(3):
         audit.record(actor=teacher, action="view", obj=child, persons=[child])
     target = AccessEvent.objects.order_by("seq")[1]
-    _tamper("UPDATE sharing_accessevent SET purpose = 'nothing to see' WHERE id = %s", [target.pk])
+    _tamper("UPDATE audit_accessevent SET purpose = 'nothing to see' WHERE id = %s", [target.pk])
     report = audit.verify()
     assert not report.ok and report.broken_seq == target.seq
     assert "hash" in report.reason
@@ -86,7 +86,7 @@ def test_a_removed_event_is_detected(teacher):
     for _ in range(4):
         audit.record(actor=teacher, action="view", object_type="x")
     target = AccessEvent.objects.order_by("seq")[2]
-    _tamper("DELETE FROM sharing_accessevent WHERE id = %s", [target.pk])
+    _tamper("DELETE FROM audit_accessevent WHERE id = %s", [target.pk])
     report = audit.verify()
     assert not report.ok and report.broken_seq == target.seq
 
@@ -95,7 +95,7 @@ def test_removing_the_newest_events_is_detected(teacher):
     for _ in range(3):
         audit.record(actor=teacher, action="view", object_type="x")
     newest = AccessEvent.objects.order_by("-seq").first()
-    _tamper("DELETE FROM sharing_accessevent WHERE id = %s", [newest.pk])
+    _tamper("DELETE FROM audit_accessevent WHERE id = %s", [newest.pk])
     assert not audit.verify().ok
 
 

@@ -180,3 +180,80 @@ def test_the_lead_professional_of_an_open_episode_is_told_too(teacher, child, ou
     assert teacher in services.break_glass_recipients(child)
     open_glass(outsider, child)
     assert Notification.objects.filter(recipient=teacher).exists()
+
+
+def test_break_glass_by_name_and_date_of_birth(outsider, child):
+    grant = services.break_glass_open(
+        actor=outsider,
+        name="maya JONES",
+        date_of_birth=child.date_of_birth,
+        reason="Found alone at the station at night",
+    )
+    assert grant.person == child
+    assert policy.person_decision(outsider, child).allowed
+
+
+def test_break_glass_by_name_refuses_no_match_and_two_matches(outsider, child):
+    with pytest.raises(ApplicationError) as error:
+        services.break_glass_open(
+            actor=outsider, name="Maya Jones", date_of_birth=None, reason="Urgent"
+        )
+    assert error.value.field == "date_of_birth"
+    with pytest.raises(ApplicationError) as error:
+        services.break_glass_open(
+            actor=outsider, name="Maia Jones", date_of_birth=child.date_of_birth, reason="Urgent"
+        )
+    assert error.value.field == "name" and "reference" in error.value.message
+    factories.person("Maya", "Jones", dob=child.date_of_birth)
+    with pytest.raises(ApplicationError) as error:
+        services.break_glass_open(
+            actor=outsider, name="Maya Jones", date_of_birth=child.date_of_birth, reason="Urgent"
+        )
+    assert error.value.field == "reference"
+    assert not BreakGlass.objects.exists()
+    assert AccessEvent.objects.filter(actor=outsider, action="refused").count() == 2
+
+
+def test_search_that_finds_nobody_offers_emergency_access(client, outsider, child):
+    from django.urls import reverse
+
+    client.force_login(outsider)
+    born = child.date_of_birth
+    page = client.get(
+        reverse("web:home"),
+        {
+            "name": "Maya Jones",
+            "date_of_birth_0": born.day,
+            "date_of_birth_1": born.month,
+            "date_of_birth_2": born.year,
+        },
+    ).content.decode()
+    assert "No one you may see matches" in page
+    link = reverse("sharing:emergency-access") + f"?name=Maya+Jones&amp;born={born.isoformat()}"
+    assert link in page
+    form = client.get(reverse("sharing:emergency-access"), {"name": "Maya Jones", "born": born})
+    assert 'value="Maya Jones"' in form.content.decode()
+    response = client.post(
+        reverse("sharing:emergency-access"),
+        {
+            "name": "Maya Jones",
+            "date_of_birth_0": born.day,
+            "date_of_birth_1": born.month,
+            "date_of_birth_2": born.year,
+            "reason": "Police report her missing overnight",
+        },
+    )
+    assert response.status_code == 302
+    assert response.url == reverse("web:person", args=[child.pk])
+
+
+def test_the_officer_finds_a_person_by_name(client, dpo, child, outsider):
+    from django.urls import reverse
+
+    url = reverse("audit:person-access")
+    client.force_login(outsider)
+    assert client.get(url, {"name": "Jones"}).status_code == 404
+    client.force_login(dpo)
+    page = client.get(url, {"name": "maya jones"}).content.decode()
+    assert child.reference in page and "People with this name" in page
+    assert AccessEvent.objects.filter(actor=dpo, object_type="audit.person_search").exists()

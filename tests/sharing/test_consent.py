@@ -251,3 +251,41 @@ def test_the_consent_pages_refuse_another_organisation_like_a_missing_person(
         missing = client.get(reverse(name, args=[10**9]))
         assert real.status_code == missing.status_code == 404
     assert AccessEvent.objects.filter(actor=outsider, action="refused").count() == 8
+
+
+def test_an_adult_consents_for_themselves(client, teacher, school):
+    from tests import factories
+
+    parent = factories.person("Sam", "Jones", kind="adult")
+    factories.involvement(school, parent)
+    for wrong in ("young_person", "parental_responsibility"):
+        with pytest.raises(ApplicationError) as error:
+            give(teacher, parent, given_by=wrong)
+        assert error.value.field == "given_by" and "themselves" in error.value.message
+    client.force_login(teacher)
+    new = reverse("sharing:consent-new", args=[parent.pk])
+    page = client.get(new).content.decode()
+    assert "The person themselves" in page and "parental responsibility" not in page
+    today = TODAY()
+    response = client.post(
+        new,
+        {
+            "given_by": "self",
+            "organisations": [school.pk],
+            "purposes": ["planning"],
+            "method": "verbal",
+            "given_on_0": today.day,
+            "given_on_1": today.month,
+            "given_on_2": today.year,
+        },
+    )
+    assert response.status_code == 302
+    record = ConsentRecord.objects.get()
+    assert record.given_by == "self" and record.given_by_name == "Sam Jones"
+
+
+def test_a_child_does_not_consent_as_an_adult(teacher, child):
+    with pytest.raises(ApplicationError) as error:
+        give(teacher, child, given_by="self")
+    assert error.value.field == "given_by"
+    assert not ConsentRecord.objects.exists()

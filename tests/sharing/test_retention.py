@@ -327,7 +327,7 @@ def test_nothing_is_partly_written_when_erasure_fails(dpo, family, monkeypatch):
     def broken(**kwargs):
         raise RuntimeError("the disk is full")
 
-    monkeypatch.setattr(retention.audit, "record", broken)
+    monkeypatch.setattr(audit, "record", broken)
     with pytest.raises(RuntimeError):
         retention.erase_person(person=family.partner, actor=dpo, reason="Past retention")
     assert {m: m.objects.count() for m in counts_before} == counts_before
@@ -400,13 +400,13 @@ def test_placing_and_lifting_a_hold_is_audited_and_bad_input_names_the_field(dpo
     assert not LegalHold.objects.exists()
 
     hold = retention.legal_hold_place(actor=dpo, reference=family.child.reference, reason="Claim")
-    placed = AccessEvent.objects.get(object_type="sharing.legalhold", action="create")
+    placed = AccessEvent.objects.get(object_type="records.legalhold", action="create")
     assert placed.person_ids == [family.child.pk] and placed.detail["reason"] == "Claim"
     with pytest.raises(ApplicationError) as error:
         retention.legal_hold_lift(actor=dpo, hold=hold, reason="")
     assert error.value.field == "reason"
     retention.legal_hold_lift(actor=dpo, hold=hold, reason="Settled")
-    lifted = AccessEvent.objects.get(object_type="sharing.legalhold", action="update")
+    lifted = AccessEvent.objects.get(object_type="records.legalhold", action="update")
     assert lifted.detail == {"legal_hold": "lifted", "reason": "Settled"}
     with pytest.raises(ApplicationError) as error:
         retention.legal_hold_lift(actor=dpo, hold=hold, reason="Again")

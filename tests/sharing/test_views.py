@@ -190,7 +190,7 @@ def test_who_has_seen_a_persons_record(client, dpo, teacher, child):
     ).content.decode()
     assert teacher.get_full_name() in html and "School" in html
     assert '<svg role="img"' in html and "as a table" in html
-    assert AccessEvent.objects.filter(actor=dpo, object_type="sharing.person_access").exists()
+    assert AccessEvent.objects.filter(actor=dpo, object_type="audit.person_access").exists()
 
 
 def test_unusual_access_flags_refusals_and_records_outside_own_work(client, dpo, outsider):

@@ -9,6 +9,7 @@ from ninja import Router, Schema, Status
 
 from joinedup.assessments import services as assessments
 from joinedup.chronology import services as chronology
+from joinedup.core.locking import version_field
 from joinedup.web.http import AuthedRequest
 
 router = Router(tags=["assessments and chronology"])
@@ -22,7 +23,7 @@ class FactorIn(Schema):
 
 class DomainIn(Schema):
     factors: dict[str, FactorIn]
-    expected_version: int | None = None
+    expected_version: int = version_field()
 
 
 class CarerWordsIn(Schema):
@@ -33,21 +34,21 @@ class CarerWordsIn(Schema):
 class ViewsIn(Schema):
     child_words: str = ""
     carers_words: list[CarerWordsIn] = []
-    expected_version: int | None = None
+    expected_version: int = version_field()
 
 
 class AnalysisIn(Schema):
     analysis: str
-    expected_version: int | None = None
+    expected_version: int = version_field()
 
 
 class VersionIn(Schema):
-    expected_version: int | None = None
+    expected_version: int = version_field()
 
 
 class ShareIn(Schema):
     shared_how: str
-    expected_version: int | None = None
+    expected_version: int = version_field()
 
 
 class AssessmentOut(Schema):

@@ -161,13 +161,13 @@ class AuditPage:
 
 def audit_search(*, user: Any, filters: AuditFilters, page: Any = 1) -> AuditPage:
     """One page of the audit trail; the search itself is audited."""
-    _require_dpo(user, "sharing.audit_search")
+    _require_dpo(user, "audit.audit_search")
     result = Paginator(_events(filters), PAGE_SIZE).get_page(page)
     references = _references(result.object_list)
     audit.record(
         actor=user,
         action=Action.VIEW,
-        object_type="sharing.audit_search",
+        object_type="audit.audit_search",
         persons=list(references),
         purpose="data protection",
         detail=filters.as_detail(),
@@ -177,12 +177,12 @@ def audit_search(*, user: Any, filters: AuditFilters, page: Any = 1) -> AuditPag
 
 def audit_export(*, user: Any, filters: AuditFilters) -> Iterator[list[str]]:
     """Every event of a search as CSV rows (header first). The export is audited before it runs."""
-    _require_dpo(user, "sharing.audit_export")
+    _require_dpo(user, "audit.audit_export")
     qs = _events(filters)
     audit.record(
         actor=user,
         action=Action.EXPORT,
-        object_type="sharing.audit_search",
+        object_type="audit.audit_search",
         persons=[filters.person] if filters.person else [],
         purpose="data protection",
         detail={**filters.as_detail(), "rows": qs.count()},
@@ -237,7 +237,7 @@ class PersonAccess:
 
 def person_access(*, user: Any, reference: str, days: int = 30) -> PersonAccess:
     """Who has seen this person's record, and how often each day over the last `days` days."""
-    _require_dpo(user, "sharing.person_access", reference)
+    _require_dpo(user, "audit.person_access", reference)
     filters = audit_filters(reference=reference)
     if filters.person is None:
         raise ApplicationError("Enter the person's reference", field="reference")
@@ -267,7 +267,7 @@ def person_access(*, user: Any, reference: str, days: int = 30) -> PersonAccess:
     audit.record(
         actor=user,
         action=Action.VIEW,
-        object_type="sharing.person_access",
+        object_type="audit.person_access",
         persons=[person],
         purpose="data protection",
     )
@@ -290,7 +290,7 @@ class UnusualAccess:
 
 def unusual_access(*, user: Any, days: int = 7) -> UnusualAccess:
     """Users whose access over the last `days` days looks unusual; a handful of queries."""
-    _require_dpo(user, "sharing.unusual_access")
+    _require_dpo(user, "audit.unusual_access")
     since = timezone.localdate() - timedelta(days=days - 1)
     start = _start_of(since)
     refused = (
@@ -332,7 +332,7 @@ def unusual_access(*, user: Any, days: int = 7) -> UnusualAccess:
     audit.record(
         actor=user,
         action=Action.VIEW,
-        object_type="sharing.unusual_access",
+        object_type="audit.unusual_access",
         purpose="data protection",
         detail={"days": days},
     )
@@ -351,7 +351,7 @@ class ChainState:
 
 def chain_state(*, user: Any, verify: bool = False) -> ChainState:
     """The chain's head; with verify, walk the whole chain (and record that it was checked)."""
-    _require_dpo(user, "sharing.audit_chain")
+    _require_dpo(user, "audit.audit_chain")
     report = audit.verify() if verify else None
     head = ChainHead.objects.filter(pk=1).first()
     last = AccessEvent.objects.order_by("-seq").values_list("occurred_at", flat=True).first()
@@ -359,7 +359,7 @@ def chain_state(*, user: Any, verify: bool = False) -> ChainState:
         audit.record(
             actor=user,
             action=Action.VIEW,
-            object_type="sharing.audit_chain",
+            object_type="audit.audit_chain",
             purpose="data protection",
             detail={"ok": report.ok, "checked": report.checked, "broken": report.broken_seq},
         )
@@ -371,3 +371,25 @@ def chain_state(*, user: Any, verify: bool = False) -> ChainState:
 def require_dpo(*, user: Any, page: str) -> None:
     """For a page that must refuse before it reads anything (its form lists organisations)."""
     _require_dpo(user, page)
+
+
+NAME_MATCHES_SHOWN = 25
+
+
+def persons_by_name(*, user: Any, name: str) -> list[Person]:
+    """For the data protection officer: persons whose names contain every word given (merged
+    ones excluded), to choose whose access to look at. The search is audited."""
+    _require_dpo(user, "audit.person_search")
+    found = Person.objects.filter(merged_into__isnull=True)
+    for word in name.split()[:4]:
+        found = found.filter(Q(given_name__icontains=word) | Q(family_name__icontains=word))
+    people = list(found.order_by("family_name", "given_name", "pk")[:NAME_MATCHES_SHOWN])
+    audit.record(
+        actor=user,
+        action=Action.VIEW,
+        object_type="audit.person_search",
+        persons=people,
+        purpose="data protection",
+        detail={"name": name[:100], "found": len(people)},
+    )
+    return people

@@ -47,7 +47,7 @@ def _audit_filters(request: AuthedRequest) -> tuple[AuditSearchForm, Any]:
 @login_required
 @not_found_as_404
 def audit_search(request: AuthedRequest) -> HttpResponse:
-    selectors.require_dpo(user=request.user, page="sharing.audit_search")
+    selectors.require_dpo(user=request.user, page="audit.audit_search")
     form, filters = _audit_filters(request)
     result = None
     if filters is not None:
@@ -72,7 +72,7 @@ class _Echo:
 @login_required
 @not_found_as_404
 def audit_export(request: AuthedRequest) -> HttpResponse | StreamingHttpResponse:
-    selectors.require_dpo(user=request.user, page="sharing.audit_export")
+    selectors.require_dpo(user=request.user, page="audit.audit_export")
     _form, filters = _audit_filters(request)
     if filters is None:
         return audit_search(request)
@@ -89,10 +89,12 @@ def audit_export(request: AuthedRequest) -> HttpResponse | StreamingHttpResponse
 @login_required
 @not_found_as_404
 def person_access(request: AuthedRequest) -> HttpResponse:
-    selectors.require_dpo(user=request.user, page="sharing.person_access")
+    selectors.require_dpo(user=request.user, page="audit.person_access")
     form = ReferenceForm(request.GET or None)
-    access = chart = None
-    if form.is_bound and form.is_valid():
+    access = chart = found = None
+    if form.is_bound and form.is_valid() and not form.cleaned_data["reference"]:
+        found = selectors.persons_by_name(user=request.user, name=form.cleaned_data["name"])
+    elif form.is_bound and form.is_valid():
         access = call_service(
             form,
             selectors.person_access,
@@ -105,7 +107,9 @@ def person_access(request: AuthedRequest) -> HttpResponse:
             title=f"Accesses to {access.person.reference} per day",
         )
     return render(
-        request, "audit/person_access.html", {"form": form, "access": access, "chart": chart}
+        request,
+        "audit/person_access.html",
+        {"form": form, "access": access, "chart": chart, "found": found},
     )
 
 

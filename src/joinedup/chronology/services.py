@@ -12,7 +12,7 @@ import csv
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -287,6 +287,7 @@ class TimelineItem:
     text: str
     recorded_by: str = ""
     source: str = ""
+    at: datetime | None = None  # when known to the minute: orders events of the same day
 
 
 @dataclass
@@ -310,13 +311,14 @@ def _episode_items(episodes: list[Episode], who: str) -> list[TimelineItem]:
     ):
         items.append(
             TimelineItem(
-                change.at.date(),
+                timezone.localdate(change.at),
                 f"Episode {change.episode.reference}: {change.get_status_display()}",
                 who,
                 str(change.by.organisation or ""),
                 change.reason,
                 change.by.get_full_name(),
                 "episode",
+                at=change.at,
             )
         )
     for h in LeadHandover.objects.filter(episode__in=episodes).select_related(
@@ -324,12 +326,13 @@ def _episode_items(episodes: list[Episode], who: str) -> list[TimelineItem]:
     ):
         items.append(
             TimelineItem(
-                h.at.date(),
+                timezone.localdate(h.at),
                 "Lead professional changed",
                 who,
                 str(h.to_practitioner.organisation or ""),
                 f"To {h.to_practitioner.get_full_name()}: {h.reason}",
                 source="episode",
+                at=h.at,
             )
         )
     for m in Meeting.objects.filter(episode__in=episodes).select_related(
@@ -352,13 +355,14 @@ def _episode_items(episodes: list[Episode], who: str) -> list[TimelineItem]:
     ):
         items.append(
             TimelineItem(
-                d.taken_at.date(),
+                timezone.localdate(d.taken_at),
                 "Team decision",
                 who,
                 str(d.taken_by.organisation or ""),
                 f"{d.text.rstrip('.')}. Reasons: {d.reasons}",
                 d.taken_by.get_full_name(),
                 "decision",
+                at=d.taken_at,
             )
         )
     for i in CriticalIncident.objects.filter(episode__in=episodes).select_related(
@@ -373,6 +377,7 @@ def _episode_items(episodes: list[Episode], who: str) -> list[TimelineItem]:
                 i.description,
                 i.recorded_by.get_full_name(),
                 "incident",
+                at=i.occurred_at,
             )
         )
     for a in Assessment.objects.filter(
@@ -381,13 +386,14 @@ def _episode_items(episodes: list[Episode], who: str) -> list[TimelineItem]:
         assert a.completed_at is not None and a.completed_by is not None
         items.append(
             TimelineItem(
-                a.completed_at.date(),
+                timezone.localdate(a.completed_at),
                 f"{a.template.name} completed",
                 who,
                 str(a.completed_by.organisation or ""),
                 "Shared with the family." if a.status == AssessmentStatus.SHARED else "",
                 a.completed_by.get_full_name(),
                 "assessment",
+                at=a.completed_at,
             )
         )
     return items
@@ -415,6 +421,7 @@ def _request_items(user: Any, episodes: list[Episode], persons: list[Person]) ->
                 "",
                 r.raised_by.get_full_name(),
                 "request",
+                at=r.received_at,
             )
         )
         decision = getattr(r, "decision", None)
@@ -427,6 +434,7 @@ def _request_items(user: Any, episodes: list[Episode], persons: list[Person]) ->
                     "",
                     decision.reasons,
                     source="request",
+                    at=decision.decided_at,
                 )
             )
     return items
@@ -500,7 +508,7 @@ def chronology_get(*, user: Any, episode_id: Any, purpose: str = "chronology") -
         + _episode_items(episodes, _names(persons))
         + _request_items(user, episodes, persons)
     )
-    items.sort(key=lambda i: i.on)
+    items.sort(key=lambda i: (i.on, i.at.timestamp() if i.at else 0.0))
     alerts = list(
         PatternAlert.objects.filter(person__in=persons).select_related("person", "acknowledged_by")
     )

@@ -204,6 +204,8 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [
     str(ASSETS_DIR / "govuk-frontend" / "dist" / "govuk" / "assets"),
     ("govuk", str(ASSETS_DIR / "govuk-frontend" / "dist" / "govuk")),
+    # Long lists of people become a type-ahead (GOV.UK's accessible autocomplete).
+    ("autocomplete", str(ASSETS_DIR / "accessible-autocomplete" / "dist")),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from django.db.models import Model, QuerySet
+from pydantic import Field
 
 from joinedup.errors import ApplicationError
 
@@ -20,3 +21,9 @@ def lock_at_version(
     if expected_version is not None and getattr(locked, "version") != expected_version:  # noqa: B009
         raise ApplicationError(changed, status=409)
     return locked
+
+
+def version_field() -> Any:
+    """An API body's `expected_version`: required wherever a change is locked, so that two
+    clients writing at once cannot overwrite each other unknowingly."""
+    return Field(description="The version you read (409 if it has changed since)")

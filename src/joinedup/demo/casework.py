@@ -7,12 +7,13 @@ that are due soon and some that are overdue, and the timeliness page has a histo
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
+from joinedup.core import timescales
 from joinedup.frontdoor import services, timeliness
 from joinedup.frontdoor.models import Outcome, RequestForSupport, RequestStatus, TriageDecision
 from joinedup.outcomes.selectors import default_categories
@@ -145,7 +146,7 @@ def load_requests(seed: int = 2026) -> int:
             request = services.request_submit(actor=asker, request=request)
             _backdate(request, hours_ago)
             if outcome is not None:
-                decision = services.request_decide(
+                services.request_decide(
                     actor=front_door,
                     request=request,
                     outcome=outcome,
@@ -156,8 +157,8 @@ def load_requests(seed: int = 2026) -> int:
                 )
                 assert request.received_at is not None
                 decided = request.received_at + timedelta(hours=rng.uniform(2, 60))
-                TriageDecision.objects.filter(pk=decision.pk).update(decided_at=decided)
-                RequestForSupport.objects.filter(pk=request.pk).update(decided_at=decided)
+                request.refresh_from_db()
+                redate_decision(request, decided_at=decided)
     # One request about a child whose family already has an episode: it goes to the lead.
     episode_child = Person.objects.filter(episodes__isnull=False, kind="child").first()
     if episode_child is not None:
@@ -396,3 +397,20 @@ def assessment_answers(
             parent=first_parent.lower() if first_parent != "The family" else "the family",
         )
     return {"factors": factors, **words, "analysis": analysis}
+
+
+def redate_decision(request: RequestForSupport, *, decided_at: datetime) -> None:
+    """Demo only: a decision moved back in time, its within-timescale flag worked out again from
+    the dates (as the service does when a decision is made)."""
+    calendar, rules = timeliness.calendar_and_policy()
+    within = (
+        timescales.decided_within_timescale(
+            rules, calendar, timescales.Rating(request.rating), request.received_at, decided_at
+        )
+        if request.rating and request.received_at
+        else None
+    )
+    TriageDecision.objects.filter(request=request).update(
+        decided_at=decided_at, within_timescale=within
+    )
+    RequestForSupport.objects.filter(pk=request.pk).update(decided_at=decided_at)

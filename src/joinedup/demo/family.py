@@ -179,7 +179,7 @@ def _consents(lead: Practitioner, p: dict[str, Person]) -> None:
     sharing.consent_give(
         actor=lead,
         person=p["jodie"],
-        given_by="young_person",
+        given_by="self",
         organisations=[_org("early-help"), _org("safe-harbour"), _org("oakfield-primary")],
         sectors=["health"],
         purposes=["assessment", "planning"],
@@ -189,7 +189,7 @@ def _consents(lead: Practitioner, p: dict[str, Person]) -> None:
     sharing.consent_give(
         actor=lead,
         person=p["dean"],
-        given_by="young_person",
+        given_by="self",
         organisations=[_org("early-help")],
         sectors=[],
         purposes=["planning"],

@@ -21,7 +21,7 @@ from joinedup.assessments import services as a
 from joinedup.assessments.models import Assessment
 from joinedup.chronology import services as chronology
 from joinedup.chronology.models import ChronologyKind
-from joinedup.demo.casework import assessment_answers
+from joinedup.demo.casework import assessment_answers, redate_decision
 from joinedup.demo.families import ANCHOR
 from joinedup.episodes import feedback
 from joinedup.episodes import services as t
@@ -37,7 +37,7 @@ from joinedup.episodes.models import (
     TeamMember,
 )
 from joinedup.frontdoor import services
-from joinedup.frontdoor.models import RequestEvent, RequestForSupport, TriageDecision
+from joinedup.frontdoor.models import RequestEvent, RequestForSupport
 from joinedup.outcomes.selectors import default_categories
 from joinedup.partnership.models import Practitioner
 from joinedup.people import services as people_services
@@ -519,7 +519,8 @@ def _backdate(episode: Episode, opened: datetime, held_on: date) -> None:
             due_at=F("due_at") - delta,
             decided_at=F("decided_at") - delta,
         )
-        TriageDecision.objects.filter(request=request).update(decided_at=opened)
+        request.refresh_from_db()
+        redate_decision(request, decided_at=opened)
         RequestEvent.objects.filter(request=request).update(at=F("at") - delta)
     Episode.objects.filter(pk=episode.pk).update(opened_at=opened)
     EpisodeStatusChange.objects.filter(episode=episode, status="open").update(at=opened)

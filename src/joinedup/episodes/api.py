@@ -9,6 +9,7 @@ from typing import Any
 
 from ninja import Router, Schema, Status
 
+from joinedup.core.locking import version_field
 from joinedup.episodes import feedback, selectors, services
 from joinedup.episodes.models import (
     Action,
@@ -89,7 +90,7 @@ class HandoverIn(Schema):
     to_practitioner_id: int
     reason: str
     family_preference: str = ""
-    expected_version: int | None = None
+    expected_version: int = version_field()
 
 
 class OutcomeIn(Schema):
@@ -108,7 +109,7 @@ class ActionUpdateIn(Schema):
     status: str
     note: str = ""
     not_done_reason: str = ""
-    expected_version: int | None = None
+    expected_version: int = version_field()
 
 
 class MeetingIn(Schema):
@@ -134,13 +135,13 @@ class TextIn(Schema):
 
 class EscalateIn(Schema):
     note: str
-    expected_version: int | None = None
+    expected_version: int = version_field()
 
 
 class ResolveIn(Schema):
     resolution: str
     upheld: bool
-    expected_version: int | None = None
+    expected_version: int = version_field()
 
 
 class IncidentIn(Schema):

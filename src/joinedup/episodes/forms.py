@@ -24,6 +24,7 @@ from joinedup.outcomes.models import OutcomeCategory
 from joinedup.outcomes.selectors import default_categories
 from joinedup.partnership.models import Practitioner
 from joinedup.people.models import Person
+from joinedup.sharing import policy
 from joinedup.web.forms import GovukDateField, GovukFormMixin
 
 
@@ -60,6 +61,7 @@ class MemberForm(GovukFormMixin, forms.Form):
     def __init__(self, *args: Any, episode: Episode, **kwargs: Any):
         super().__init__(*args, **kwargs)
         field = _choice(self, "practitioner")
+        field.widget.attrs["data-module"] = "autocomplete"  # every practitioner: a long list
         field.queryset = Practitioner.objects.filter(
             is_active=True, organisation__isnull=False
         ).select_related("organisation")
@@ -149,12 +151,29 @@ class MeetingForm(GovukFormMixin, forms.Form):
     family_said = forms.CharField(
         label="What the family said", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    family_said_by = forms.ChoiceField(
+        label="Whose words are these?",
+        required=False,
+        help_text="On the family's pages each person sees only their own words",
+    )
+    family_said_shared = forms.BooleanField(
+        label="Share these words with everyone in the family taking part", required=False
+    )
+    notes = forms.CharField(
+        label="Notes (the team's own, never shown to the family)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
     decision = forms.CharField(
         label="Decision taken (optional)", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     decision_reasons = forms.CharField(
         label="Reasons for the decision", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    decision_shared = forms.BooleanField(
+        label="Share this decision with the family",
+        required=False,
+        help_text="Never internal checks or referrals between agencies",
     )
     next_review_on = GovukDateField(
         label="Next review", required=False, help_text="Leave blank for six weeks from the meeting"
@@ -162,6 +181,13 @@ class MeetingForm(GovukFormMixin, forms.Form):
 
     def __init__(self, *args: Any, episode: Episode, **kwargs: Any):
         super().__init__(*args, **kwargs)
+        self.speakers = {str(p.pk): p for p in policy.family_participants(episode)}
+        speaker = self.fields["family_said_by"]
+        assert isinstance(speaker, forms.ChoiceField)
+        speaker.widget.attrs["class"] = "govuk-select"
+        speaker.choices = [("", "Not said by one person")] + [
+            (pk, p.full_name) for pk, p in self.speakers.items()
+        ]
         self.member_fields: list[tuple[int, str]] = []
         for member in _members(episode):
             name = f"attendance_{member.pk}"
@@ -190,17 +216,26 @@ class MeetingForm(GovukFormMixin, forms.Form):
             "held_on": data["held_on"],
             "family_attended": data["family_attended"],
             "family_said": data["family_said"],
+            "family_said_by": self.speakers.get(data["family_said_by"] or ""),
+            "family_said_shared": data["family_said_shared"],
             "notes": data["notes"],
             "next_review_on": data["next_review_on"],
             "attendance": {pk: data[name] for pk, name in self.member_fields if data.get(name)},
             "judgements": {pk: data[name] for pk, name in self.outcome_fields if data.get(name)},
             "decisions": [(data["decision"], data["decision_reasons"])] if data["decision"] else [],
+            "decisions_shared": data["decision_shared"],
         }
 
 
 class TeamDecisionForm(GovukFormMixin, forms.Form):
     text = forms.CharField(label="What was decided", widget=forms.Textarea(attrs={"rows": 3}))
     reasons = forms.CharField(label="Reasons", widget=forms.Textarea(attrs={"rows": 3}))
+    shared_with_family = forms.BooleanField(
+        label="Share this decision with the family",
+        required=False,
+        help_text="Only what the family should read on their own pages: never internal checks "
+        "or referrals between agencies.",
+    )
 
 
 class DisagreementForm(GovukFormMixin, forms.Form):

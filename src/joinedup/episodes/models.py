@@ -269,6 +269,17 @@ class Meeting(models.Model):
     held_on = models.DateField()
     family_attended = models.BooleanField(default=False)
     family_said = models.TextField(blank=True)
+    family_said_by = models.ForeignKey(
+        Person,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Whose words these are: on the family's pages only they see them, unless shared.",
+    )
+    family_said_shared = models.BooleanField(
+        default=False, help_text="The team shares these words with the whole family."
+    )
     notes = models.TextField(blank=True)
     next_review_on = models.DateField(null=True, blank=True)
     recorded_by = models.ForeignKey(Practitioner, on_delete=models.PROTECT, related_name="+")
@@ -322,6 +333,11 @@ class TeamDecision(models.Model):
     reasons = models.TextField()
     taken_by = models.ForeignKey(Practitioner, on_delete=models.PROTECT, related_name="+")
     taken_at = models.DateTimeField(auto_now_add=True)
+    shared_with_family = models.BooleanField(
+        default=False,
+        help_text="Shown on the family's pages. Internal decisions (checks, referrals between "
+        "agencies) are never shown to the family.",
+    )
 
     class Meta:
         ordering = ["-taken_at", "-pk"]

@@ -4,7 +4,7 @@ audited."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
@@ -52,6 +52,22 @@ class EpisodeView:
     review_due: date | None
     closure_feedback: list[Any] = field(default_factory=list)
     lead_proposals: list[Any] = field(default_factory=list)
+
+    @property
+    def history(self) -> list[tuple[datetime, str, Any]]:
+        """Status changes, handovers, declined proposals and requests, in the order they
+        happened (to the minute): (when, kind, the thing)."""
+        items: list[tuple[datetime, str, Any]] = [
+            (c.at, "status", c) for c in self.episode.status_history.all()
+        ]
+        items += [(h.at, "handover", h) for h in self.handovers]
+        items += [
+            (p.answered_at, "declined", p)
+            for p in self.lead_proposals
+            if p.status == "declined" and p.answered_at
+        ]
+        items += [(r.created_at, "request", r) for r in self.episode.requests.all()]
+        return sorted(items, key=lambda item: item[0])
 
     @property
     def lead_waiting(self) -> Any:
@@ -313,3 +329,13 @@ def lead_proposal_get(*, user: Any, episode_id: Any, proposal_id: Any) -> LeadPr
         lawful_basis=policy.BASIS_EPISODE,
     )
     return proposal
+
+
+def action_as_saved(*, action_id: int) -> ActionModel:
+    """An action as it is in the database now, with its notes: for the conflict screen of
+    someone already allowed to edit it."""
+    return (
+        ActionModel.objects.select_related("owner__practitioner", "owner__person")
+        .prefetch_related("notes__author")
+        .get(pk=action_id)
+    )

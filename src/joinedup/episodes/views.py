@@ -17,6 +17,7 @@ from joinedup.episodes import feedback, selectors, services
 from joinedup.episodes import forms as f
 from joinedup.episodes.models import (
     Action,
+    ActionStatus,
     CriticalIncident,
     Disagreement,
     EpisodeStatus,
@@ -162,18 +163,37 @@ def action_add(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 @not_found_as_404
 def action_update(request: AuthedRequest, pk: int, action_pk: int) -> HttpResponse:
-    selectors.episode_get(user=request.user, episode_id=pk)  # policy first
+    view = selectors.episode_get(user=request.user, episode_id=pk)  # policy first
+    if not view.may_edit:
+        raise NotFound()
     action = _owned(Action, action_pk, pk)
-    return _form_page(
+    initial = {"status": action.status, "expected_version": action.version}
+    form = f.ActionUpdateForm(request.POST if request.method == "POST" else None, initial=initial)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        values = {**form.cleaned_data, "action": action}
+        if call_service(form, services.action_update, actor=request.user, **values) is not None:
+            messages.success(request, "Action updated.")
+            return redirect("episodes:episode", pk)
+        saved = selectors.action_as_saved(action_id=action.pk)
+        if saved.version != form.cleaned_data["expected_version"]:
+            # Someone saved first: show both, and let them save theirs over the new version.
+            conflict = {
+                "theirs": form.cleaned_data,
+                "theirs_status": ActionStatus(form.cleaned_data["status"]).label,
+                "saved": saved,
+                "saved_note": saved.notes.order_by("-at", "-pk").first(),
+            }
+            data = request.POST.copy()
+            data["expected_version"] = str(saved.version)
+            told = form.non_field_errors()
+            form = f.ActionUpdateForm(data)
+            for message in told:
+                form.add_error(None, message)
+    return render(
         request,
-        pk,
-        f.ActionUpdateForm,
-        services.action_update,
-        title=f"Update the action: {action.text[:60]}",
-        button="Save the update",
-        done="Action updated.",
-        initial={"status": action.status, "expected_version": action.version},
-        service_kwargs=lambda form: {**form.cleaned_data, "action": action},
+        "episodes/action_update.html",
+        {"form": form, "episode": view.episode, "action": action, "conflict": conflict},
     )
 
 

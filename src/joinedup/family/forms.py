@@ -9,6 +9,7 @@ from django.conf import settings
 
 from joinedup.episodes.models import ClosureFeedback
 from joinedup.people.models import Person
+from joinedup.sharing.models import FamilyWithholding
 from joinedup.web.forms import GovukFormMixin
 
 
@@ -129,4 +130,19 @@ class FeedbackForm(GovukFormMixin, forms.Form):
         label="What could have been better? (optional)",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class WithholdForm(GovukFormMixin, forms.Form):
+    reason = forms.ChoiceField(
+        label="Why is this episode not shared with them?",
+        choices=FamilyWithholding.Reason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Say why it is not shared with them"},
+    )
+    detail = forms.CharField(
+        label="More detail (only the team sees this)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example, the court order's date, or what the risk is",
     )

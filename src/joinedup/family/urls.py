@@ -24,5 +24,15 @@ urlpatterns = [
         views.revoke,
         name="revoke",
     ),
+    path(
+        "episodes/<int:pk>/family-accounts/withhold/<int:person_pk>/",
+        views.withhold,
+        name="withhold",
+    ),
+    path(
+        "episodes/<int:pk>/family-accounts/withheld/<int:withholding_pk>/share-again/",
+        views.share_again,
+        name="share-again",
+    ),
     path("episodes/<int:pk>/family-voice/", views.team_voice, name="team-voice"),
 ]

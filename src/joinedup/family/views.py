@@ -17,7 +17,7 @@ from joinedup.episodes.feedback import record_closure_feedback
 from joinedup.episodes.models import ClosureFeedback
 from joinedup.errors import NotFound
 from joinedup.family import forms, selectors, services
-from joinedup.sharing import policy
+from joinedup.sharing import policy, withholding
 from joinedup.web.forms import call_service
 from joinedup.web.http import AuthedRequest
 from joinedup.web.views import not_found_as_404
@@ -268,6 +268,55 @@ def revoke(request: AuthedRequest, pk: int, account_pk: int) -> HttpResponse:
         messages.success(request, f"{account.person.full_name} can no longer sign in.")
         return redirect("family:accounts", pk)
     return render(request, "family/revoke.html", {"episode": episode, "account": account})
+
+
+@login_required
+@not_found_as_404
+def withhold(request: AuthedRequest, pk: int, person_pk: int) -> HttpResponse:
+    """The team decides an episode is not shared with one person in the family (audited)."""
+    view = selectors.accounts_for_episode(user=request.user, episode_id=pk)
+    participant = next((p for p in view.participants if p.person.pk == person_pk), None)
+    if participant is None or not view.may_invite:
+        raise NotFound()
+    form = forms.WithholdForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        done = call_service(
+            form,
+            withholding.family_withhold,
+            actor=request.user,
+            episode=view.episode,
+            person=participant.person,
+            **form.cleaned_data,
+        )
+        if done is not None:
+            messages.success(
+                request,
+                f"Episode {view.episode.reference} is no longer shared with {participant.name} "
+                "on their own pages.",
+            )
+            return redirect("family:accounts", pk)
+    return render(
+        request,
+        "family/withhold.html",
+        {"form": form, "episode": view.episode, "participant": participant},
+    )
+
+
+@login_required
+@not_found_as_404
+def share_again(request: AuthedRequest, pk: int, withholding_pk: int) -> HttpResponse:
+    view = selectors.accounts_for_episode(user=request.user, episode_id=pk)
+    found = next(
+        (p.withheld for p in view.participants if p.withheld and p.withheld.pk == withholding_pk),
+        None,
+    )
+    if found is None or not view.may_invite:
+        raise NotFound()
+    if request.method == "POST":
+        withholding.family_withhold_end(actor=request.user, withholding=found)
+        messages.success(request, f"Shared with {found.person.full_name} again.")
+        return redirect("family:accounts", pk)
+    return render(request, "family/share_again.html", {"episode": view.episode, "withheld": found})
 
 
 @login_required

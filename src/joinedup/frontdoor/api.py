@@ -42,6 +42,7 @@ def _out(request: RequestForSupport) -> dict:
         "persons": [rp.person for rp in request.people.all()],
         "decision": decision,
         "episode_id": request.episode_id,
+        "version": request.version,
     }
 
 

@@ -155,6 +155,7 @@ class DecisionForm(GovukFormMixin, forms.Form):
         kwargs.setdefault("prefix", "decide")
         super().__init__(*args, **kwargs)
         lead_field = cast(forms.ModelChoiceField, self.fields["lead_professional"])
+        lead_field.widget.attrs["data-module"] = "autocomplete"
         lead_field.queryset = leads
         lead_field.label_from_instance = lambda p: (  # type: ignore[method-assign,assignment]
             f"{p.get_full_name()} – {p.get_profession_display()}, {p.organisation}"

@@ -5,6 +5,8 @@ from datetime import date, datetime
 from ninja import Schema
 from pydantic import Field
 
+from joinedup.core.locking import version_field
+
 
 class NewPersonIn(Schema):
     given_name: str
@@ -54,6 +56,7 @@ class RequestOut(Schema):
     persons: list[PersonRef]
     decision: DecisionOut | None
     episode_id: int | None
+    version: int
 
 
 class QueueItemOut(Schema):
@@ -65,14 +68,14 @@ class QueueItemOut(Schema):
 class RatingIn(Schema):
     rating: str
     reason: str
-    expected_version: int | None = None
+    expected_version: int = version_field()
 
 
 class DecisionIn(Schema):
     outcome: str
     reasons: str
     lead_professional_id: int | None = None
-    expected_version: int | None = None
+    expected_version: int = version_field()
 
 
 class RatingFiguresOut(Schema):

@@ -223,7 +223,7 @@ def request_submit(*, actor: Practitioner, request: RequestForSupport) -> Reques
     _audit(actor, Action.CREATE, request, step="submitted", rating=rating)
     notify.send(
         recipients,
-        subject=f"New request for support {request.reference}",
+        subject=f"Request for support {request.reference} received",
         body=f"Request {request.reference} ({rating}) is waiting for you.",
         link=reverse("frontdoor:request", args=[request.pk]),
     )

@@ -283,5 +283,6 @@ def timeliness(request: AuthedRequest) -> HttpResponse:
             "start": start,
             "end": end,
             "max_received": max([f.received for f in figures] + [1]),
+            "chart_height": 40 * len(figures) + 10,
         },
     )

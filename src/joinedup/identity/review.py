@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.apps import apps
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -15,17 +16,12 @@ from django.utils.formats import date_format
 
 from joinedup.audit import services as audit
 from joinedup.audit.models import Action
-from joinedup.episodes.models import Episode, TeamMember
 from joinedup.errors import ApplicationError, NotFound
-from joinedup.frontdoor.models import RequestPerson
 from joinedup.identity.models import MatchCandidate, PersonMerge
 from joinedup.partnership.models import Practitioner, Role
 from joinedup.people.models import (
-    FamilyMember,
-    Involvement,
     MatchStatus,
     Person,
-    Relationship,
     SourceRecord,
 )
 from joinedup.sharing import policy
@@ -162,15 +158,79 @@ def _decide_record(candidate: MatchCandidate, same: bool) -> list[int]:
 
 
 # Everything that points at a person, and how to move it. Unmerge moves the same ids back.
-MOVABLE: list[tuple[Any, str]] = [
-    (SourceRecord, "person_id"),
-    (Involvement, "person_id"),
-    (FamilyMember, "person_id"),
-    (Relationship, "person_id"),
-    (Relationship, "relative_id"),
-    (RequestPerson, "person_id"),
-    (TeamMember, "person_id"),
-]
+# What a merge leaves where it is, and why. Every other reference to a person, in any app, moves
+# to the person kept (and back on undo): a test fails when a new reference is neither.
+NOT_MOVED = {
+    "people.Person.merged_into": "the merge itself",
+    "identity.PersonMerge.kept": "the merge's own record",
+    "identity.PersonMerge.merged": "the merge's own record",
+    "identity.MatchCandidate.person": "decisions about a pair stay as they were made",
+    "identity.MatchCandidate.duplicate": "decisions about a pair stay as they were made",
+    "sharing.ConsentRecord.person": "append-only; read for both persons after a merge",
+}
+
+
+def person_references() -> list[tuple[Any, str, bool]]:
+    """(model, field, many-to-many) for every reference to a person that a merge moves."""
+    found = []
+    for model in apps.get_models():
+        for field in model._meta.get_fields():
+            if not field.concrete or field.related_model is not Person:
+                continue
+            if f"{model._meta.label}.{field.name}" in NOT_MOVED:
+                continue
+            if field.many_to_many:
+                if field.remote_field.through._meta.auto_created:  # else its own model moves
+                    found.append((model, field.name, True))
+            elif field.many_to_one or field.one_to_one:
+                found.append((model, field.attname, False))
+    return found
+
+
+def _move(kept: Person, merged: Person) -> dict[str, list[int]]:
+    moved: dict[str, list[int]] = {}
+    for model, column, many in person_references():
+        key = f"{model._meta.label_lower}.{column}"
+        if many:
+            through = getattr(model, column).through
+            own, other = _through_columns(model, column)
+            rows = through.objects.filter(**{other: merged.pk})
+            ids = list(rows.values_list(own, flat=True))
+            moved[f"{key}.kept_already"] = list(
+                through.objects.filter(**{other: kept.pk, f"{own}__in": ids}).values_list(
+                    own, flat=True
+                )
+            )
+            rows.exclude(**{f"{own}__in": moved[f"{key}.kept_already"]}).update(**{other: kept.pk})
+            rows.delete()  # those the kept person already had
+        else:
+            ids = list(model.objects.filter(**{column: merged.pk}).values_list("pk", flat=True))
+            model.objects.filter(pk__in=ids).update(**{column: kept.pk})
+        moved[key] = ids
+    return moved
+
+
+def _through_columns(model: Any, name: str) -> tuple[str, str]:
+    field = model._meta.get_field(name)
+    return field.m2m_column_name(), field.m2m_reverse_name()
+
+
+def _move_back(merge: PersonMerge) -> None:
+    for model, column, many in person_references():
+        key = f"{model._meta.label_lower}.{column}"
+        ids = merge.moved.get(key, [])
+        if many:
+            through = getattr(model, column).through
+            own, other = _through_columns(model, column)
+            kept_already = set(merge.moved.get(f"{key}.kept_already", []))
+            through.objects.filter(**{other: merge.kept_id, f"{own}__in": ids}).exclude(
+                **{f"{own}__in": kept_already}
+            ).update(**{other: merge.merged_id})
+            through.objects.bulk_create(
+                [through(**{own: i, other: merge.merged_id}) for i in kept_already]
+            )
+        else:
+            model.objects.filter(pk__in=ids).update(**{column: merge.merged_id})
 
 
 def _rejected_between(a: Person, b: Person) -> MatchCandidate | None:
@@ -244,19 +304,7 @@ def person_merge(*, actor: Practitioner, kept: Person, merged: Person, reason: s
     if decision is not None:
         raise ApplicationError(_refusal_reason(decision), field="merged", status=409)
     _refuse_conflicting_confirmations(kept, merged)
-    moved: dict[str, list[int]] = {}
-    for model, column in MOVABLE:
-        ids = list(model.objects.filter(**{column: merged.pk}).values_list("pk", flat=True))
-        model.objects.filter(pk__in=ids).update(**{column: kept.pk})
-        moved[f"{model._meta.label_lower}.{column}"] = ids
-    episode_ids = list(Episode.objects.filter(persons=merged).values_list("pk", flat=True))
-    moved["episodes.episode.kept_already"] = list(
-        Episode.objects.filter(pk__in=episode_ids, persons=kept).values_list("pk", flat=True)
-    )
-    for episode in Episode.objects.filter(pk__in=episode_ids):
-        episode.persons.remove(merged)
-        episode.persons.add(kept)
-    moved["episodes.episode.persons"] = episode_ids
+    moved = _move(kept, merged)
     Person.objects.filter(pk=merged.pk).update(merged_into=kept)
     # Suggestions about the merged person are moot now; the next linkage run proposes afresh.
     MatchCandidate.objects.filter(
@@ -284,14 +332,7 @@ def person_unmerge(*, actor: Practitioner, merge: PersonMerge) -> PersonMerge:
     locked = PersonMerge.objects.select_for_update().get(pk=merge.pk)
     if locked.undone_at is not None:
         raise ApplicationError("This merge has already been undone.", status=409)
-    for model, column in MOVABLE:
-        ids = locked.moved.get(f"{model._meta.label_lower}.{column}", [])
-        model.objects.filter(pk__in=ids).update(**{column: locked.merged_id})
-    kept_already = set(locked.moved.get("episodes.episode.kept_already", []))
-    for episode in Episode.objects.filter(pk__in=locked.moved.get("episodes.episode.persons", [])):
-        episode.persons.add(locked.merged_id)
-        if episode.pk not in kept_already:
-            episode.persons.remove(locked.kept_id)
+    _move_back(locked)
     Person.objects.filter(pk=locked.merged_id).update(merged_into=None)
     locked.undone_by, locked.undone_at = actor, timezone.now()
     locked.save(update_fields=["undone_by", "undone_at"])

@@ -34,7 +34,7 @@ def _require_officer(request: AuthedRequest, page: str) -> None:
 @login_required
 @not_found_as_404
 def subject_access_start(request: AuthedRequest) -> HttpResponse:
-    _require_officer(request, "sharing.subject_access")
+    _require_officer(request, "records.subject_access")
     form = SubjectAccessForm(request.GET or None)
     if form.is_bound and form.is_valid():
         person = call_service(
@@ -158,7 +158,7 @@ def legal_holds(request: AuthedRequest) -> HttpResponse:
 @login_required
 @not_found_as_404
 def legal_hold_new(request: AuthedRequest) -> HttpResponse:
-    _require_officer(request, "sharing.legalhold")
+    _require_officer(request, "records.legalhold")
     initial = {"reference": request.GET.get("reference", "")[:20]}
     form = LegalHoldForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():

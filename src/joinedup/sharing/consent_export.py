@@ -21,6 +21,7 @@ PURPOSES: dict[str, str] = {
     ConsentPurpose.REFERRAL: "Referral to a service",
 }
 GIVERS: dict[str, str] = {
+    ConsentGiver.SELF: "dpv:DataSubject",
     ConsentGiver.YOUNG_PERSON: "dpv:DataSubject",
     ConsentGiver.PARENTAL_RESPONSIBILITY: "dpv:ParentOfDataSubject",
 }

@@ -13,10 +13,22 @@ from joinedup.web.forms import GovukDateField, GovukFormMixin
 
 class EmergencyAccessForm(GovukFormMixin, forms.Form):
     reference = forms.CharField(
-        label="Person's reference",
+        label="Person's reference (if you have it)",
         max_length=20,
-        help_text="The reference you were given, for example P-ABCD2345",
-        error_messages={"required": "Enter the person's reference"},
+        required=False,
+        help_text="For example, P-ABCD2345. Or give their full name and date of birth below.",
+    )
+    name = forms.CharField(
+        label="Full name",
+        max_length=200,
+        required=False,
+        help_text="First and last name, as the family gives them",
+    )
+    date_of_birth = GovukDateField(
+        label="Date of birth",
+        required=False,
+        future_allowed=False,
+        help_text="For example, 27 3 2015",
     )
     reason = forms.CharField(
         label="Why do you need to open this record now?",
@@ -57,9 +69,21 @@ class ReferenceForm(GovukFormMixin, forms.Form):
     reference = forms.CharField(
         label="Person's reference",
         max_length=20,
+        required=False,
         help_text="For example, P-ABCD2345",
-        error_messages={"required": "Enter the person's reference"},
     )
+    name = forms.CharField(
+        label="Or find them by name",
+        max_length=100,
+        required=False,
+        help_text="First name, last name or both",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("reference") and not data.get("name"):
+            self.add_error("reference", "Enter the person's reference, or their name")
+        return data
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -119,6 +143,22 @@ class ConsentForm(GovukFormMixin, forms.Form):
         label="Expiry date (optional)", required=False, help_text="For example, 4 3 2027"
     )
 
+    def __init__(self, *args: Any, givers: list[str], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        _givers(self, "given_by", givers, ("given_by_name", "given_by_relationship"))
+
+
+def _givers(form: forms.Form, field: str, givers: list[str], named: tuple[str, ...]) -> None:
+    """Only the people who may consent for this person; an adult consents for themselves, so the
+    questions about someone with parental responsibility go."""
+    choice = form.fields[field]
+    assert isinstance(choice, forms.ChoiceField)
+    choice.choices = [(value, ConsentGiver(value).label) for value in givers]
+    if givers == [ConsentGiver.SELF]:
+        form.initial.setdefault(field, ConsentGiver.SELF)
+        for name in named:
+            form.fields.pop(name, None)
+
 
 class ConsentWithdrawForm(GovukFormMixin, forms.Form):
     record = forms.ChoiceField(
@@ -146,6 +186,9 @@ class ConsentWithdrawForm(GovukFormMixin, forms.Form):
         label="Date withdrawn", required=False, help_text="For example, 4 3 2026"
     )
 
-    def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any):
+    def __init__(
+        self, *args: Any, choices: list[tuple[str, str]], givers: list[str], **kwargs: Any
+    ):
         super().__init__(*args, **kwargs)
+        _givers(self, "withdrawn_by", givers, ("withdrawn_by_name",))
         self.fields["record"].choices = choices  # type: ignore[attr-defined]

@@ -84,6 +84,7 @@ class ConsentEvent(models.TextChoices):
 
 
 class ConsentGiver(models.TextChoices):
+    SELF = "self", "The person themselves"
     YOUNG_PERSON = "young_person", "The young person, who has sufficient understanding"
     PARENTAL_RESPONSIBILITY = "parental_responsibility", "Someone with parental responsibility"
 
@@ -316,3 +317,40 @@ class AddressPermission(models.Model):
                 name="address_permission_names_someone",
             ),
         ]
+
+
+class FamilyWithholding(models.Model):
+    """An episode not shared with one person in the family on their own pages (parental
+    responsibility alone would open a child's episode to a parent): why, who decided, when.
+    Ending it is recorded, never deleted."""
+
+    class Reason(models.TextChoices):
+        RISK_OF_HARM = "risk_of_harm", "Sharing would put someone at risk of harm"
+        COURT_ORDER = "court_order", "A court order restricts what this parent is told"
+        OTHER = "other", "Another reason (say what)"
+
+    episode = models.ForeignKey(
+        "episodes.Episode", on_delete=models.CASCADE, related_name="family_withholdings"
+    )
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    detail = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(Practitioner, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        Practitioner, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-recorded_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["episode", "person"],
+                condition=models.Q(ended_at__isnull=True),
+                name="family_withholding_one_current",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.episode} not shared with {self.person}"

@@ -46,6 +46,7 @@ from joinedup.sharing.models import (
     ConsentEvent,
     ConsentPurpose,
     ConsentRecord,
+    FamilyWithholding,
     SharingDecision,
 )
 
@@ -529,7 +530,9 @@ def consent_covers(
         withdraws=OuterRef("pk"), event=ConsentEvent.WITHDRAWN, effective_on__lte=on
     )
     candidates = (
-        ConsentRecord.objects.filter(person=person, event=ConsentEvent.GIVEN, effective_on__lte=on)
+        ConsentRecord.objects.filter(
+            person_id__in=same_person_ids(person.pk), event=ConsentEvent.GIVEN, effective_on__lte=on
+        )
         .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=on))
         .exclude(Exists(withdrawn))
         .prefetch_related("organisations")
@@ -612,11 +615,18 @@ def _taking_part(person_id: Any) -> Q:
     their_child = Episode.persons.through.objects.filter(
         episode_id=OuterRef("pk"), person_id__in=children
     )
-    return Q(Exists(in_episode)) | Q(Exists(in_team)) | Q(Exists(their_child))
+    withheld = FamilyWithholding.objects.filter(
+        episode_id=OuterRef("pk"), person_id=person_id, ended_at__isnull=True
+    )
+    return (Q(Exists(in_episode)) | Q(Exists(in_team)) | Q(Exists(their_child))) & ~Q(
+        Exists(withheld)
+    )
 
 
-def family_participants(episode: Episode) -> QuerySet[Person]:
-    """Everyone who takes part in an episode as family (the same rule, from the other side)."""
+def family_participants(episode: Episode, *, withheld_too: bool = False) -> QuerySet[Person]:
+    """Everyone who takes part in an episode as family (the same rule, from the other side);
+    with `withheld_too`, also those the team decided not to share it with (for the team's own
+    page about the family's accounts)."""
     from joinedup.people.models import Relationship
 
     children = episode.persons.filter(kind="child")
@@ -626,9 +636,29 @@ def family_participants(episode: Episode) -> QuerySet[Person]:
     in_team = TeamMember.objects.filter(
         episode=episode, person_id=OuterRef("pk"), left_at__isnull=True
     )
-    return Person.objects.filter(
+    people = Person.objects.filter(
         Q(episodes=episode) | Q(Exists(in_team)) | Q(Exists(responsible))
     ).distinct()
+    if withheld_too:
+        return people
+    return people.exclude(
+        pk__in=FamilyWithholding.objects.filter(episode=episode, ended_at__isnull=True).values(
+            "person_id"
+        )
+    )
+
+
+def family_withholding_suggested(episode: Episode, person: Person) -> bool:
+    """Suggest not sharing an episode with someone in the family when it protects another
+    person's confidential address (a refuge) and they do not live there themselves."""
+    if person.address_confidential:
+        return False
+    return (
+        family_participants(episode, withheld_too=True)
+        .filter(address_confidential=True)
+        .exclude(pk=person.pk)
+        .exists()
+    )
 
 
 def family_episodes_visible_to(user: Any) -> QuerySet[Episode]:
@@ -733,7 +763,16 @@ def family_consent_visible_to(user: Any) -> QuerySet[ConsentRecord]:
     account = family_account(user)
     if account is None:
         return ConsentRecord.objects.none()
-    return ConsentRecord.objects.filter(person_id=account.person_id)
+    return ConsentRecord.objects.filter(person_id__in=same_person_ids(account.person_id))
+
+
+def same_person_ids(person_id: int) -> list[int]:
+    """A person and every person merged into them: append-only records (consent) stay on the
+    person they were made for, and are read for both after a merge."""
+    return [
+        person_id,
+        *Person.objects.filter(merged_into_id=person_id).values_list("pk", flat=True),
+    ]
 
 
 # Partnership health (insight, issue #7) -----------------------------------------------------
@@ -798,3 +837,17 @@ def open_episodes_about(user: Any, person_ids: list[int]) -> dict[int, list[Epis
             if person.pk in person_ids:
                 found.setdefault(person.pk, []).append(EpisodeSighting(episode, episode.pk in mine))
     return found
+
+
+def family_may_read_words(user: Any, meeting: Any) -> bool:
+    """What someone in the family said at a meeting: the speaker sees their own words; the rest
+    of the family only what the team shared. Words nobody is named for stay with the team."""
+    account = family_account(user)
+    if account is None or not meeting.family_said:
+        return False
+    return bool(meeting.family_said_shared or meeting.family_said_by_id == account.person_id)
+
+
+def family_may_read_decision(user: Any, decision: Any) -> bool:
+    """Only decisions the team marked as shared with the family; internal ones never."""
+    return family_account(user) is not None and bool(decision.shared_with_family)

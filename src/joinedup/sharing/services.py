@@ -17,7 +17,7 @@ from joinedup.episodes.models import Episode
 from joinedup.errors import ApplicationError
 from joinedup.partnership import notify
 from joinedup.partnership.models import Organisation, Practitioner, Role, Sector, Team
-from joinedup.people.models import Person
+from joinedup.people.models import Person, PersonKind
 from joinedup.sharing import policy
 from joinedup.sharing.lawful import (
     SPECIAL_CATEGORIES,
@@ -74,14 +74,33 @@ def _person_by_reference(reference: str) -> Person | None:
     return person
 
 
-def break_glass_open(*, actor: Practitioner, reference: str, reason: str) -> BreakGlass:
-    """Open a person's record in an emergency, beyond the actor's rights, for a limited time."""
+def break_glass_open(
+    *,
+    actor: Practitioner,
+    reason: str,
+    reference: str = "",
+    name: str = "",
+    date_of_birth: date | None = None,
+) -> BreakGlass:
+    """Open a person's record in an emergency, beyond the actor's rights, for a limited time:
+    found by their reference, or by full name and date of birth when exactly one person has
+    them."""
     if not policy.is_practitioner(actor):
         raise ApplicationError("Only practitioners can use emergency access.")
-    if not reference.strip():
-        raise ApplicationError("Enter the person's reference", field="reference")
+    if not reference.strip() and not (name.strip() and date_of_birth):
+        field = (
+            "reference"
+            if not name.strip() and not date_of_birth
+            else ("date_of_birth" if name.strip() else "name")
+        )
+        raise ApplicationError(
+            "Enter the person's reference, or their full name and date of birth", field=field
+        )
     if not reason.strip():
         raise ApplicationError("Enter why you need to open this record now", field="reason")
+    if not reference.strip():
+        assert date_of_birth is not None
+        return _break_glass_by_name(actor, name.strip(), date_of_birth, reason.strip())
     person = _person_by_reference(reference)
     if person is None:
         # Audited outside the grant's transaction, so the refusal is kept.
@@ -96,6 +115,39 @@ def break_glass_open(*, actor: Practitioner, reference: str, reason: str) -> Bre
             field="reference",
         )
     return _break_glass_grant(actor=actor, person=person, reason=reason.strip())
+
+
+def _break_glass_by_name(actor: Practitioner, name: str, born: date, reason: str) -> BreakGlass:
+    words = name.split()
+    if len(words) < 2:
+        raise ApplicationError("Enter their first and last name", field="name")
+    found = list(
+        Person.objects.filter(
+            merged_into__isnull=True,
+            date_of_birth=born,
+            given_name__iexact=words[0],
+            family_name__iexact=" ".join(words[1:]),
+        )[:2]
+    )
+    if len(found) != 1:
+        # Security: audited as a refusal; says nothing about who is known, only how to go on.
+        policy.refuse(
+            actor,
+            object_type="people.person",
+            object_id=f"{name[:40]} {born}",
+            purpose="break-glass",
+        )
+        if not found:
+            raise ApplicationError(
+                "No one has this name and date of birth. Check the spelling, or ask for their "
+                "reference",
+                field="name",
+            )
+        raise ApplicationError(
+            "More than one person has this name and date of birth: ask for their reference",
+            field="reference",
+        )
+    return _break_glass_grant(actor=actor, person=found[0], reason=reason)
 
 
 @transaction.atomic
@@ -171,11 +223,27 @@ def break_glass_review(
 # -- Consent records ---------------------------------------------------------------------------
 
 
+def consent_givers(person: Person) -> list[str]:
+    """Who may give or withdraw consent for this person."""
+    if person.kind == PersonKind.CHILD:
+        return [ConsentGiver.YOUNG_PERSON, ConsentGiver.PARENTAL_RESPONSIBILITY]
+    return [ConsentGiver.SELF]
+
+
 def _consent_giver(person: Person, given_by: str, name: str, field: str) -> str:
-    """The giver's name as recorded: the young person themselves, or someone named."""
-    if given_by not in ConsentGiver.values:
-        raise ApplicationError("Say who gave consent", field=field)
-    if given_by == ConsentGiver.YOUNG_PERSON:
+    """The giver's name as recorded: an adult themselves; for a child, the young person with
+    sufficient understanding, or someone with parental responsibility, named."""
+    if given_by not in consent_givers(person):
+        if given_by == ConsentGiver.SELF or given_by not in ConsentGiver.values:
+            raise ApplicationError(
+                "Say who gave consent: for a child, the young person or someone with parental "
+                "responsibility",
+                field=field,
+            )
+        raise ApplicationError(
+            f"{person.full_name} is an adult: they consent for themselves", field=field
+        )
+    if given_by in (ConsentGiver.SELF, ConsentGiver.YOUNG_PERSON):
         return person.full_name
     if not name.strip():
         raise ApplicationError(

@@ -3,6 +3,10 @@ and services decide and audit; a page the user may not see answers as a missing 
 
 from __future__ import annotations
 
+import contextlib
+from datetime import date
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, JsonResponse
@@ -24,14 +28,14 @@ from joinedup.web.views import not_found_as_404
 
 @login_required
 def emergency_access(request: AuthedRequest) -> HttpResponse:
-    form = EmergencyAccessForm(request.POST if request.method == "POST" else None)
+    # From a search that found nobody: the name and date of birth searched for come along.
+    initial: dict[str, Any] = {"name": request.GET.get("name", "")[:200]}
+    with contextlib.suppress(ValueError):
+        initial["date_of_birth"] = date.fromisoformat(request.GET.get("born", ""))
+    form = EmergencyAccessForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         grant = call_service(
-            form,
-            services.break_glass_open,
-            actor=request.user,
-            reference=form.cleaned_data["reference"],
-            reason=form.cleaned_data["reason"],
+            form, services.break_glass_open, actor=request.user, **form.cleaned_data
         )
         if grant is not None:
             until = govuk_date(grant.expires_at)
@@ -107,7 +111,10 @@ def consent(request: AuthedRequest, person_id: int) -> HttpResponse:
 @not_found_as_404
 def consent_new(request: AuthedRequest, person_id: int) -> HttpResponse:
     consents = selectors.person_consents(user=request.user, person_id=person_id)
-    form = ConsentForm(request.POST if request.method == "POST" else None)
+    form = ConsentForm(
+        request.POST if request.method == "POST" else None,
+        givers=services.consent_givers(consents.person),
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         done = call_service(
@@ -116,8 +123,8 @@ def consent_new(request: AuthedRequest, person_id: int) -> HttpResponse:
             actor=request.user,
             person=consents.person,
             given_by=data["given_by"],
-            given_by_name=data["given_by_name"],
-            given_by_relationship=data["given_by_relationship"],
+            given_by_name=data.get("given_by_name", ""),
+            given_by_relationship=data.get("given_by_relationship", ""),
             organisations=list(data["organisations"]),
             sectors=data["sectors"],
             purposes=data["purposes"],
@@ -149,6 +156,7 @@ def consent_withdraw(request: AuthedRequest, person_id: int) -> HttpResponse:
     form = ConsentWithdrawForm(
         request.POST if request.method == "POST" else None,
         choices=[(pk, v.summary) for pk, v in current.items()],
+        givers=services.consent_givers(consents.person),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -158,7 +166,7 @@ def consent_withdraw(request: AuthedRequest, person_id: int) -> HttpResponse:
             actor=request.user,
             record=current[data["record"]].record,
             withdrawn_by=data["withdrawn_by"],
-            withdrawn_by_name=data["withdrawn_by_name"],
+            withdrawn_by_name=data.get("withdrawn_by_name", ""),
             withdrawn_on=data["withdrawn_on"],
             method=data["method"],
             note=data["note"],

@@ -80,6 +80,9 @@ class GovukFormMixin:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)  # type: ignore[call-arg]
         for field in self.fields.values():  # type: ignore[attr-defined]
+            # Never Django's "---------": a choice list starts with a plain instruction.
+            if getattr(field, "empty_label", None) == "---------":
+                field.empty_label = "Choose one"
             for widget_type, css in WIDGET_CLASSES.items():
                 if type(field.widget) is widget_type:
                     field.widget.attrs["class"] = css

@@ -13,7 +13,7 @@ import qrcode.image.svg
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_otp import login as otp_login
@@ -65,10 +65,20 @@ def home(request: HttpRequest) -> HttpResponse:
     )
     query = request.GET.copy()
     query.pop("page", None)
+    emergency = QueryDict(mutable=True)
+    emergency["name"] = name
+    if date_of_birth:
+        emergency["born"] = date_of_birth.isoformat()
     return render(
         request,
         "web/home.html",
-        {"form": form, "page": page, "query": query.urlencode(), "searched": bool(request.GET)},
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "searched": bool(request.GET),
+            "emergency_query": emergency.urlencode(),
+        },
     )
 
 

@@ -35,7 +35,12 @@ ESCALATION_WORKING_DAYS = {1: 5, 2: 5, 3: 10}
 
 @transaction.atomic
 def decision_record(
-    *, actor: Practitioner, episode: Episode, text: str, reasons: str
+    *,
+    actor: Practitioner,
+    episode: Episode,
+    text: str,
+    reasons: str,
+    shared_with_family: bool = False,
 ) -> TeamDecision:
     _editable(actor, episode)
     if not text.strip():
@@ -43,7 +48,11 @@ def decision_record(
     if not reasons.strip():
         raise ApplicationError("Give the reasons for the decision.", field="reasons")
     decision = TeamDecision.objects.create(
-        episode=episode, text=text.strip(), reasons=reasons.strip(), taken_by=actor
+        episode=episode,
+        text=text.strip(),
+        reasons=reasons.strip(),
+        taken_by=actor,
+        shared_with_family=shared_with_family,
     )
     _audit(actor, AuditAction.CREATE, decision, episode)
     return decision

@@ -79,7 +79,7 @@ def _lead_change(
     _audit(actor, AuditAction.UPDATE, episode, episode, lead_professional=to.pk)
     _tell_team(
         episode,
-        subject=f"New lead professional for {episode.reference}",
+        subject=f"Lead professional changed for {episode.reference}",
         body=f"{to.get_full_name()} is now the lead professional.",
     )
     return handover

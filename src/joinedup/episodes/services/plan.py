@@ -29,6 +29,8 @@ from joinedup.errors import ApplicationError
 from joinedup.outcomes.models import OutcomeCategory
 from joinedup.partnership import notify
 from joinedup.partnership.models import Practitioner
+from joinedup.people.models import Person
+from joinedup.sharing import policy
 
 
 @transaction.atomic
@@ -76,7 +78,7 @@ def action_add(
     if owner.practitioner and owner.practitioner_id != actor.pk:
         notify.send(
             [owner.practitioner],
-            subject=f"New action for you in {episode.reference}",
+            subject=f"An action for you in {episode.reference}",
             body=f"An action is due {due_on:%d %B %Y}.",
             link=_link(episode),
         )
@@ -99,7 +101,7 @@ def action_update(
         action.pk,
         expected_version,
         changed="Someone else updated this action while you were editing it. Your changes were "
-        "not saved: here is the action as it is now.",
+        "not saved: compare them with the version saved now.",
     )
     if status not in ActionStatus.values:
         raise ApplicationError("Choose the action's status.", field="status")
@@ -139,13 +141,19 @@ def plan_snapshot(episode: Episode) -> dict[str, Any]:
     }
 
 
+def _day(iso: str) -> str:
+    """A date kept in a snapshot, as people read it: 4 March 2026."""
+    day = date.fromisoformat(iso)
+    return f"{day.day} {day:%B %Y}"
+
+
 def _plan_lines(snapshot: dict[str, Any]) -> list[str]:
     lines = [
         f"Outcome: {o['text']}" + (f" ({o['category']})" if o["category"] else "")
         for o in snapshot["outcomes"]
     ]
     lines += [
-        f"Action: {a['text']} – {a['owner']}, due {a['due_on']}, {a['status']}"
+        f"Action: {a['text']} – {a['owner']}, due {_day(a['due_on'])}, {a['status']}"
         for a in snapshot["actions"]
     ]
     return lines
@@ -187,8 +195,11 @@ def meeting_record(
     attendance: dict[int, str],
     family_attended: bool = False,
     family_said: str = "",
+    family_said_by: Person | None = None,
+    family_said_shared: bool = False,
     notes: str = "",
     decisions: list[tuple[str, str]] | None = None,
+    decisions_shared: bool = False,
     judgements: dict[int, str] | None = None,
     next_review_on: date | None = None,
 ) -> Meeting:
@@ -211,6 +222,13 @@ def meeting_record(
             raise ApplicationError(
                 "Judge each outcome as better, no change or worse.", field="judgements"
             )
+    if (
+        family_said_by is not None
+        and not policy.family_participants(episode).filter(pk=family_said_by.pk).exists()
+    ):
+        raise ApplicationError(
+            "Whose words: choose someone in the family taking part.", field="family_said_by"
+        )
     next_review = next_review_on or held_on + timedelta(weeks=REVIEW_WEEKS)
     if next_review <= held_on:
         raise ApplicationError(
@@ -222,6 +240,8 @@ def meeting_record(
         held_on=held_on,
         family_attended=family_attended,
         family_said=family_said.strip(),
+        family_said_by=family_said_by,
+        family_said_shared=family_said_shared,
         notes=notes.strip(),
         next_review_on=next_review,
         recorded_by=actor,
@@ -243,6 +263,7 @@ def meeting_record(
                 text=text.strip(),
                 reasons=reasons.strip(),
                 taken_by=actor,
+                shared_with_family=decisions_shared,
             )
     # Every meeting freezes the plan as it stood, so reviews can be compared.
     meeting.plan_version = _plan_version_make(actor, episode)

@@ -257,6 +257,7 @@ class MeetingView:
     kind: str
     family_came: bool
     family_said: str
+    family_said_is_yours: bool
     decisions: list[str]
     judgements: list[tuple[str, str]]
 
@@ -283,8 +284,11 @@ def meetings_get(*, user: Any, episode_id: Any) -> MeetingsView:
             held_on=m.held_on,
             kind=MEETING_WORDS.get(Meeting.Kind(m.kind), "Meeting"),
             family_came=m.family_attended,
-            family_said=m.family_said,
-            decisions=[d.text for d in m.decisions.all()],
+            family_said=m.family_said if policy.family_may_read_words(user, m) else "",
+            family_said_is_yours=m.family_said_by_id == base.person_id,
+            decisions=[
+                d.text for d in m.decisions.all() if policy.family_may_read_decision(user, d)
+            ],
             judgements=[
                 (j.outcome.text, JUDGEMENT_WORDS.get(j.judgement, j.judgement))
                 for j in m.judgements.all()

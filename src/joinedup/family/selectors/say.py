@@ -100,7 +100,7 @@ def _consent_view(record: ConsentRecord, asked: set[int]) -> ConsentView:
     shared += [SECTOR_WORDS.get(Sector(s), s) for s in record.sectors if s in Sector.values]
     return ConsentView(
         record=record,
-        who_gave="You" if record.given_by == "young_person" else record.given_by_name,
+        who_gave="You" if record.given_by in ("self", "young_person") else record.given_by_name,
         shared_with=shared,
         purposes=[
             PURPOSE_WORDS.get(ConsentPurpose(p), p)

@@ -19,6 +19,7 @@ from joinedup.family.models import (
 from joinedup.family.selectors.common import display_name
 from joinedup.people.models import Person
 from joinedup.sharing import policy
+from joinedup.sharing.models import FamilyWithholding
 
 
 @dataclass
@@ -27,6 +28,8 @@ class ParticipantView:
     name: str
     may_be_invited: bool
     account: FamilyAccount | None
+    withheld: FamilyWithholding | None = None
+    withholding_suggested: bool = False
 
 
 @dataclass
@@ -39,7 +42,15 @@ class AccountsView:
 def accounts_for_episode(*, user: Any, episode_id: Any) -> AccountsView:
     """The family's accounts, for the team: who has one, who may be invited."""
     episode = policy.require_episode(user, episode_id, purpose="family account")
-    people = list(policy.family_participants(episode).order_by("family_name", "given_name", "pk"))
+    people = list(
+        policy.family_participants(episode, withheld_too=True).order_by(
+            "family_name", "given_name", "pk"
+        )
+    )
+    withheld = {
+        w.person_id: w
+        for w in FamilyWithholding.objects.filter(episode=episode, ended_at__isnull=True)
+    }
     accounts: dict[int, FamilyAccount] = {}
     for account in FamilyAccount.objects.filter(person__in=people).order_by("pk"):
         accounts[account.person_id] = account  # the newest wins
@@ -60,6 +71,10 @@ def accounts_for_episode(*, user: Any, episode_id: Any) -> AccountsView:
                 name=display_name(p),
                 may_be_invited=policy.family_may_be_invited(p, episode),
                 account=accounts.get(p.pk),
+                withheld=withheld.get(p.pk),
+                withholding_suggested=p.pk not in withheld
+                and p.kind != "child"
+                and policy.family_withholding_suggested(episode, p),
             )
             for p in people
         ],

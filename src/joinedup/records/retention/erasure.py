@@ -68,7 +68,7 @@ from joinedup.sharing.models import (
 
 def _require_dpo(actor: Any, object_id: Any = "") -> None:
     policy.require_data_protection_officer(
-        actor, object_type="sharing.retention", object_id=object_id
+        actor, object_type="records.retention", object_id=object_id
     )
 
 

@@ -134,7 +134,7 @@ def legal_holds(*, user: Any) -> list[LegalHold]:
         audit.record(
             actor=user,
             action=Action.VIEW,
-            object_type="sharing.legalhold_list",
+            object_type="records.legalhold_list",
             persons=[h.person_id for h in holds],
             purpose=PURPOSE,
         )
@@ -148,7 +148,7 @@ def legal_hold_get(*, user: Any, hold_id: Any) -> LegalHold:
     except (TypeError, ValueError):
         hold = None
     if hold is None:
-        raise policy.refuse(user, object_type="sharing.legalhold", object_id=hold_id)
+        raise policy.refuse(user, object_type="records.legalhold", object_id=hold_id)
     return hold
 
 
@@ -171,7 +171,7 @@ def erasure_preview(*, user: Any, record_type: str, pk: Any) -> ErasurePreview:
         record = record_for(record_type, pk)
     except NotFound:
         raise policy.refuse(
-            user, object_type="sharing.retention", object_id=f"{record_type}:{pk}"
+            user, object_type="records.retention", object_id=f"{record_type}:{pk}"
         ) from None
     person_ids = _persons_of(record_type, record)
     today = timezone.localdate()

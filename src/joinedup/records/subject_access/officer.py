@@ -24,7 +24,7 @@ from joinedup.sharing import policy
 
 def _require_dpo(user: Any, object_id: Any = "") -> None:
     policy.require_data_protection_officer(
-        user, object_type="sharing.subject_access", object_id=object_id
+        user, object_type="records.subject_access", object_id=object_id
     )
 
 

@@ -36,7 +36,7 @@ def _consents(ctx: _Context) -> list[dict[str, Any]]:
             "given_by": c.get_given_by_display(),
             # Security: a parent's or carer's name is theirs, not the subject's.
             "given_by_name": c.given_by_name
-            if c.given_by == ConsentGiver.YOUNG_PERSON
+            if c.given_by in (ConsentGiver.SELF, ConsentGiver.YOUNG_PERSON)
             else ANOTHER_PERSON,
             "given_by_relationship": c.given_by_relationship,
             "effective_on": c.effective_on,

@@ -3,8 +3,10 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django import template
+from django.apps import apps
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
+from django.utils.text import capfirst
 
 register = template.Library()
 
@@ -52,3 +54,14 @@ def percent_of(value: float, total: float) -> float:
 @register.filter
 def get_item(mapping: dict, key: object) -> object:
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def object_label(object_type: str) -> str:
+    """An audit event's object as people read it: "people.person" is "Person",
+    "frontdoor.requestforsupport" is "Request for support", "audit.person_search" is
+    "Person search"."""
+    try:
+        return capfirst(apps.get_model(object_type)._meta.verbose_name)
+    except (LookupError, ValueError):
+        return object_type.rsplit(".", 1)[-1].replace("_", " ").capitalize()
