@@ -31,6 +31,7 @@ from joinedup.episodes.models import (
 )
 from joinedup.frontdoor import services as frontdoor
 from joinedup.frontdoor.models import RequestForSupport, RequestStatus
+from joinedup.outcomes.models import IdentifiedNeed, Measurement, OutcomeCategory
 from joinedup.partnership.models import Practitioner
 from joinedup.people.models import Person
 from joinedup.sharing import policy
@@ -134,6 +135,10 @@ class Demo:
         return team.disagreement_raise(
             actor=self.member, decision=self.decision, text="Too early: try routines first"
         )
+
+    @cached_property
+    def carters(self) -> Episode:
+        return Episode.objects.filter(persons__reference="FAM-CARTER-1").distinct().get()
 
     @cached_property
     def social_worker(self) -> Practitioner:
@@ -295,6 +300,29 @@ PAGES: list[Page] = [
         lambda d: d.lead,
         lambda d: [d.episode.pk, d.incident.pk],
         on=lambda d: reverse("episodes:episode", args=[d.episode.pk]),
+    ),
+    # Outcomes over time: the team's scores, a need, and a family member's own view.
+    Page(
+        "outcomes:record",
+        lambda d: d.lead,
+        lambda d: [d.episode.pk],
+        values=lambda d: {"voice": "practitioner"}
+        | {f"score_{o.pk}": "5" for o in d.episode.outcomes.all()},
+        done=lambda d: Measurement.objects.filter(episode=d.episode, score=5).exists(),
+    ),
+    Page(
+        "outcomes:need-add",
+        lambda d: d.lead,
+        lambda d: [d.episode.pk],
+        values=lambda d: {"headline": str(OutcomeCategory.objects.get(code="housing").pk)},
+        done=lambda d: IdentifiedNeed.objects.filter(episode=d.episode).exists(),
+    ),
+    Page(
+        "outcomes:family-score",
+        _by(MOTHER),
+        lambda d: [d.carters.pk, d.carters.outcomes.order_by("pk").first().pk],
+        values=lambda d: {"score": "6", "note": "Calmer at the refuge"},
+        done=lambda d: Measurement.objects.filter(episode=d.carters, voice="family").exists(),
     ),
     Page(
         "episodes:hand-over",
