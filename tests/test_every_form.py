@@ -306,8 +306,9 @@ PAGES: list[Page] = [
         "outcomes:record",
         lambda d: d.lead,
         lambda d: [d.episode.pk],
-        values=lambda d: {"voice": "practitioner"}
-        | {f"score_{o.pk}": "5" for o in d.episode.outcomes.all()},
+        values=lambda d: (
+            {"voice": "practitioner"} | {f"score_{o.pk}": "5" for o in d.episode.outcomes.all()}
+        ),
         done=lambda d: Measurement.objects.filter(episode=d.episode, score=5).exists(),
     ),
     Page(
