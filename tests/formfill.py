@@ -40,10 +40,16 @@ class Form:
             part = re.search(r"_([012])$", f.name)
             if part and f.kind in ("text", "number") and not out.get(f.name):
                 out[f.name] = str((day.day, day.month, day.year)[int(part.group(1))])
+            elif f.name in out and f.kind == "radio":
+                continue  # a group answered already (checked on the page, or filled above)
+            elif f.kind == "radio":  # browsers do not mark radios required: answer each group
+                out[f.name] = next(o for o in f.options if o)
             elif not f.required or out.get(f.name):
                 continue
-            elif f.kind in ("radio", "checkbox", "select"):
-                out[f.name] = next(o for o in (f.options or ["on"]) if o)
+            elif f.kind == "checkbox":
+                out[f.name] = f.value or "on"
+            elif f.kind == "select":
+                out[f.name] = next(o for o in f.options if o)
             elif f.kind == "email":
                 out[f.name] = "someone@example.org"
             elif f.kind == "time":
@@ -70,7 +76,10 @@ class Form:
         for f in self.fields:
             if f.kind in ("submit", "button", "file") or not f.name:
                 continue
-            if f.kind in ("radio", "checkbox"):
+            if f.kind == "radio":
+                if f.checked:
+                    out[f.name] = f.value
+            elif f.kind == "checkbox":
                 if f.checked:
                     out.setdefault(f.name, []).append(f.value or "on")
             elif f.kind == "select":

@@ -344,3 +344,24 @@ def test_any_definition_is_accepted_or_refused_with_a_reason(definition):
         validate_definition(definition)
     except ValidationError as error:
         assert error.messages
+
+
+def test_completing_and_sharing_through_the_pages(client, teacher, draft, outsider):
+    from tests.formfill import post_form
+
+    fill(teacher, draft)
+    ep = draft.episode_id
+    complete = reverse("assessments:assessment-complete", args=[ep, draft.pk])
+    client.force_login(outsider)
+    assert client.get(complete).status_code == 404
+    client.force_login(teacher)
+    form = post_form(client.get(complete).content.decode())
+    assert client.post(complete, form.data()).status_code == 302
+    draft.refresh_from_db()
+    assert draft.status == AssessmentStatus.COMPLETED
+    share = reverse("assessments:assessment-share", args=[ep, draft.pk])
+    form = post_form(client.get(share).content.decode())
+    assert client.post(share, form.data(shared_how="Went through it with Mum")).status_code == 302
+    draft.refresh_from_db()
+    assert draft.status == AssessmentStatus.SHARED and "Mum" in draft.shared_how
+    assert AccessEvent.objects.filter(actor=teacher, object_type="assessments.assessment").exists()

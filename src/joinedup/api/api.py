@@ -56,6 +56,7 @@ def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRespo
 
 
 from joinedup.assessments.api import router as assessment_router  # noqa: E402
+from joinedup.directory.api import router as directory_router  # noqa: E402
 from joinedup.episodes.api import router as episodes_router  # noqa: E402
 from joinedup.family.api import router as family_router  # noqa: E402
 from joinedup.frontdoor.api import router as frontdoor_router  # noqa: E402
@@ -78,3 +79,4 @@ api.add_router("", sharing_router)
 api.add_router("", subject_access_router)
 api.add_router("", family_router)
 api.add_router("", outcomes_router)
+api.add_router("", directory_router)

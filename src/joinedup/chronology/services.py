@@ -25,6 +25,7 @@ from joinedup.assessments.models import Assessment, AssessmentStatus
 from joinedup.audit import services as audit
 from joinedup.audit.models import Action
 from joinedup.chronology.models import ChronologyEntry, ChronologyKind, PatternAlert
+from joinedup.directory import selectors as directory_selectors
 from joinedup.episodes.models import (
     CriticalIncident,
     Episode,
@@ -507,6 +508,10 @@ def chronology_get(*, user: Any, episode_id: Any, purpose: str = "chronology") -
         _person_items(user, persons)
         + _episode_items(episodes, _names(persons))
         + _request_items(user, episodes, persons)
+        + [
+            TimelineItem(r.on, r.what, r.who, r.organisation, r.text, r.recorded_by, "referral")
+            for r in directory_selectors.chronology_items(user=user, episodes=episodes)
+        ]
     )
     items.sort(key=lambda i: (i.on, i.at.timestamp() if i.at else 0.0))
     alerts = list(

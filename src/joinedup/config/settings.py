@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "joinedup.identity",
     "joinedup.insight",
     "joinedup.family",
+    "joinedup.directory",
     "joinedup.demo",
 ]
 
@@ -236,4 +237,6 @@ JOINEDUP = {
     "SERVICE_NAME": os.environ.get("JOINEDUP_SERVICE_NAME", "joinedup"),
     "PARTNERSHIP_NAME": os.environ.get("JOINEDUP_PARTNERSHIP", "Demo Shire partnership"),
     "PAGE_SIZE": 25,
+    # The address emailed links start with (referrals to organisations without an account).
+    "BASE_URL": os.environ.get("JOINEDUP_BASE_URL", ""),
 }

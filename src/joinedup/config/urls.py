@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("joinedup.insight.urls")),
     path("", include("joinedup.family.urls")),
     path("", include("joinedup.outcomes.urls")),
+    path("", include("joinedup.directory.urls")),
     path("", include("joinedup.web.urls")),
 ]
 

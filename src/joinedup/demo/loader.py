@@ -185,6 +185,9 @@ def load(
 
     if requests:
         load_outcomes(seed)  # before partnership health: its prompts read the outcomes
+    from joinedup.demo.directory import load_directory  # services, then referrals from episodes
+
+    load_directory()
     from joinedup.demo.insight import load_insight  # partnership health, then its rebuild
 
     load_insight(seed=seed, story=families >= 20)

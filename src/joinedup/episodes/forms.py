@@ -6,6 +6,7 @@ from datetime import datetime, time
 from typing import Any, cast
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 
 from joinedup.episodes.models import (
@@ -299,9 +300,9 @@ class StepForm(GovukFormMixin, forms.Form):
         field.queryset = lead_candidates(episode, kind)
         if kind == LeadProposal.Kind.STEP_DOWN:
             # The lead may stay the same at step-down: the social worker keeps the family.
-            field.queryset = field.queryset | Practitioner.objects.filter(
-                pk=episode.lead_professional_id
-            )
+            field.queryset = Practitioner.objects.filter(
+                Q(pk__in=field.queryset.values("pk")) | Q(pk=episode.lead_professional_id)
+            ).select_related("organisation")
         field.label_from_instance = _practitioner_label  # type: ignore[method-assign,assignment]
         field.help_text = (
             "They take the lead when they accept; nothing changes until then. "

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.apps import apps
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Field, Q, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -179,8 +179,11 @@ def person_references() -> list[tuple[Any, str, bool]]:
                 continue
             if f"{model._meta.label}.{field.name}" in NOT_MOVED:
                 continue
+            if not isinstance(field, Field):
+                continue
             if field.many_to_many:
-                if field.remote_field.through._meta.auto_created:  # else its own model moves
+                through = field.remote_field.through  # type: ignore[union-attr]
+                if through._meta.auto_created:  # else its own model moves
                     found.append((model, field.name, True))
             elif field.many_to_one or field.one_to_one:
                 found.append((model, field.attname, False))

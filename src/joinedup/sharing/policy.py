@@ -851,3 +851,88 @@ def family_may_read_words(user: Any, meeting: Any) -> bool:
 def family_may_read_decision(user: Any, decision: Any) -> bool:
     """Only decisions the team marked as shared with the family; internal ones never."""
     return family_account(user) is not None and bool(decision.shared_with_family)
+
+
+# Service directory and referrals (directory, issue 18) ----------------------------------------
+# Decided: any practitioner may search the directory (it holds no one's information). Services
+# are kept by administrators, and by a partner organisation's practitioners for its own. A
+# referral is seen by whoever made it, the lead professional and current team of its episode,
+# and the receiving organisation's practitioners (a partner); the family sees referrals of the
+# episodes they take part in. A referral tells the service about someone only with the family's
+# agreement and a lawful basis: a sharing agreement covering the purpose "referral" (partners),
+# or consent to share for a referral naming the organisation or its sector.
+
+
+def may_keep_service_organisation(user: Any, organisation: Any) -> bool:
+    if not is_practitioner(user):
+        return False
+    if user.is_superuser or user.has_role(Role.Code.ADMINISTRATOR):
+        return True
+    return organisation.partner_id is not None and organisation.partner_id == user.organisation_id
+
+
+def referrals_visible_to(user: Any) -> QuerySet[Any]:
+    from joinedup.directory.models import Referral
+
+    if not is_practitioner(user):
+        return Referral.objects.none()
+    return Referral.objects.filter(
+        Q(referred_by=user)
+        | Q(episode__in=episodes_visible_to(user).values("pk"))
+        | Q(service__organisation__partner_id=user.organisation_id)
+    )
+
+
+def require_referral(user: Any, referral_id: Any, purpose: str = "referral") -> Any:
+    """Security: a referral the user may not see answers exactly as a missing one."""
+    return _require(user, referrals_visible_to(user), referral_id, "directory.referral", purpose)
+
+
+def may_receive_referral(user: Any, referral: Any) -> bool:
+    """The receiving organisation's practitioners accept, decline, start and complete it."""
+    partner_id = referral.service.organisation.partner_id
+    return is_practitioner(user) and partner_id is not None and partner_id == user.organisation_id
+
+
+def may_follow_referral(user: Any, referral: Any) -> bool:
+    """The referrer, and the lead and team of its episode, record that the family did not take
+    it up."""
+    if not is_practitioner(user):
+        return False
+    if referral.referred_by_id == user.pk:
+        return True
+    return referral.episode_id is not None and (
+        episodes_visible_to(user).filter(pk=referral.episode_id).exists()
+    )
+
+
+def referral_basis(user: Any, person: Person, service_organisation: Any) -> Basis | None:
+    """The lawful basis for telling a service's organisation about this person, or None: the
+    receiving organisation is the one told, so agreements and consent are read towards it."""
+    if not is_practitioner(user):
+        return None
+    partner = service_organisation.partner
+    if partner is not None and partner.pk == user.organisation_id:
+        return BASIS_OWN_INVOLVEMENT
+    if partner is not None:
+        for agreement in agreements_in_force():
+            if _covers(agreement, user.organisation, partner, DataCategory.IDENTITY, "referral"):
+                return Basis(
+                    agreement.lawful_basis,
+                    agreement.statutory_duty,
+                    source=f"agreement: {agreement.name}",
+                )
+    # Consent naming the organisation (a partner) or its sector (anyone, inside or outside).
+    told = partner or type("Outside", (), {"pk": None, "sector": service_organisation.sector})()
+    consent = consent_covers(person, told, "referral")
+    if consent is None:
+        return None
+    return Basis(LawfulBasis.CONSENT, source=f"consent record {consent.record_id}")
+
+
+def family_referrals_visible_to(user: Any) -> QuerySet[Any]:
+    from joinedup.directory.models import Referral
+
+    if family_account(user) is None:
+        return Referral.objects.none()
+    return Referral.objects.filter(episode__in=family_episodes_visible_to(user).values("pk"))

@@ -38,6 +38,7 @@ def service(request: HttpRequest) -> dict[str, Any]:
         navigation += [
             {"href": reverse("sharing:advice-list"), "text": "Advice"},
             {"href": reverse("web:directory"), "text": "Directory"},
+            {"href": reverse("directory:search"), "text": "Find a service"},
             {
                 "href": reverse("web:notifications"),
                 "text": f"Notifications ({unread})" if unread else "Notifications",

@@ -85,7 +85,7 @@ def _lead_change(
     return handover
 
 
-STATUS_AFTER = {
+STATUS_AFTER: dict[str, str] = {
     LeadProposal.Kind.STEP_UP: EpisodeStatus.STEPPED_UP,
     LeadProposal.Kind.STEP_DOWN: EpisodeStatus.STEPPED_DOWN,
 }

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from joinedup.insight import network as net
+from joinedup.insight import referral_flows
 from joinedup.insight.reading import Casework
 
 PERIODS = net.STANDARD_PERIODS_DAYS
@@ -42,9 +43,9 @@ class _Rows:
 
 
 def _rows(casework: Casework, kind: str) -> _Rows:
-    return _Rows(
-        casework.family_rows(kind), casework.referral_rows(kind), casework.meeting_rows(kind)
-    )
+    # Requests that became episodes, and referrals into the service directory.
+    referrals = casework.referral_rows(kind) + referral_flows.referral_rows(casework, kind)
+    return _Rows(casework.family_rows(kind), referrals, casework.meeting_rows(kind))
 
 
 # ----------------------------------------------------------------------------- networks

@@ -14,6 +14,7 @@ from joinedup.records.subject_access.casework import (
     _chronology,
     _episodes,
     _pattern_alerts,
+    _referrals,
     _requests,
 )
 from joinedup.records.subject_access.context import (
@@ -64,6 +65,7 @@ def build(person: Person) -> dict[str, Any]:
         "episodes": _episodes(ctx),
         "chronology": _chronology(ctx),
         "pattern_alerts": _pattern_alerts(ctx),
+        "referrals": _referrals(ctx),
         "consent_records": _consents(ctx),
         "sharing_decisions": _sharing_decisions(ctx),
         "sharing_notices": _sharing_notices(ctx),

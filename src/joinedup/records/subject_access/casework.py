@@ -324,3 +324,28 @@ def _pattern_alerts(ctx: _Context) -> list[dict[str, Any]]:
         }
         for a in alerts
     ]
+
+
+def _referrals(ctx: _Context) -> list[dict[str, Any]]:
+    """Referrals to services about the person, with what happened (the directory)."""
+    from joinedup.directory.models import Referral
+
+    referrals = Referral.objects.filter(person_id__in=ctx.ids).select_related(
+        "service__organisation", "referred_by__organisation"
+    )
+    return [
+        {
+            "reference": r.reference,
+            "service": r.service.name,
+            "organisation": r.service.organisation.name,
+            "referred_by": ctx.by(r.referred_by),
+            "sent_at": r.sent_at,
+            "asked": r.asked,
+            "shared": r.shared,
+            "lawful_basis": r.lawful_basis,
+            "status": r.get_status_display(),
+            "reason": r.reason,
+            "what_changed": r.what_changed,
+        }
+        for r in referrals.order_by("sent_at", "pk")
+    ]

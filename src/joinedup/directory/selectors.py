@@ -1,0 +1,247 @@
+"""Every read of the directory a user sees: finding a service, and referrals through the policy."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from joinedup.audit import services as audit
+from joinedup.audit.models import Action
+from joinedup.directory.models import (
+    OPEN_REFERRAL_STATUSES,
+    Contact,
+    Location,
+    Referral,
+    ReferralStatus,
+    Schedule,
+    Service,
+    ServiceArea,
+    ServiceAtLocation,
+    ServiceStatus,
+    TaxonomyTerm,
+)
+from joinedup.errors import NotFound
+from joinedup.sharing import policy
+
+WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+
+
+@dataclass(frozen=True)
+class ServiceQuery:
+    """What a practitioner looks for. Every part is optional."""
+
+    text: str = ""
+    need: int | None = None  # an outcome category
+    term: int | None = None  # a taxonomy term
+    age: int | None = None
+    district: str = ""  # a postcode district (NE1) or a locality name
+    free_only: bool = False
+    open_now: bool = False
+    takes_referrals: bool = False
+
+
+@dataclass
+class ServiceResult:
+    service: Service
+    locations: list[Location] = field(default_factory=list)
+    contacts: list[Contact] = field(default_factory=list)
+    schedules: list[Schedule] = field(default_factory=list)
+
+
+def _visible_services(user: Any) -> QuerySet[Service]:
+    """Practitioners see every active service, internal ones too; nobody else sees any here."""
+    if not policy.is_practitioner(user):
+        return Service.objects.none()
+    return Service.objects.filter(status=ServiceStatus.ACTIVE)
+
+
+def open_now_filter(now: datetime) -> Q:
+    local = timezone.localtime(now)
+    day = WEEKDAYS[local.weekday()]
+    on = local.date()
+    open_now = Schedule.objects.filter(
+        service=OuterRef("pk"),
+        byday__contains=day,
+        opens_at__lte=local.time(),
+        closes_at__gt=local.time(),
+    ).filter(Q(valid_from__isnull=True) | Q(valid_from__lte=on))
+    open_now = open_now.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+    return Q(Exists(open_now))
+
+
+def district_filter(district: str) -> Q:
+    district = district.strip()
+    code = district.upper().split(" ")[0]
+    at = ServiceAtLocation.objects.filter(service=OuterRef("pk"), location__confidential=False)
+    at = at.filter(
+        Q(location__postcode__istartswith=f"{code} ") | Q(location__locality__iexact=district)
+    )
+    areas = ServiceArea.objects.filter(service=OuterRef("pk")).filter(
+        Q(postcode_districts__icontains=code) | Q(name__iexact=district)
+    )
+    return Q(Exists(at)) | Q(Exists(areas))
+
+
+def services_find(*, user: Any, query: ServiceQuery, now: datetime | None = None) -> list[Any]:
+    services = _visible_services(user)
+    if query.text:
+        services = services.filter(
+            Q(name__icontains=query.text)
+            | Q(description__icontains=query.text)
+            | Q(organisation__name__icontains=query.text)
+        )
+    if query.need is not None:
+        terms = TaxonomyTerm.objects.filter(outcome_categories=query.need)
+        services = services.filter(taxonomy_terms__in=terms)
+    if query.term is not None:
+        services = services.filter(taxonomy_terms=query.term)
+    if query.age is not None:
+        services = services.filter(
+            Q(minimum_age__isnull=True) | Q(minimum_age__lte=query.age),
+            Q(maximum_age__isnull=True) | Q(maximum_age__gte=query.age),
+        )
+    if query.district:
+        services = services.filter(district_filter(query.district))
+    if query.free_only:
+        services = services.filter(is_free=True)
+    if query.open_now:
+        services = services.filter(open_now_filter(now or timezone.now()))
+    if query.takes_referrals:
+        services = services.filter(takes_referrals=True)
+    return list(_with_detail(services.distinct().order_by("name")))
+
+
+def _with_detail(services: QuerySet[Service]) -> QuerySet[Service]:
+    """Constant queries for a page of results: organisation, places, contacts, times."""
+    return services.select_related("organisation").prefetch_related(
+        Prefetch(
+            "at_locations",
+            queryset=ServiceAtLocation.objects.filter(location__confidential=False).select_related(
+                "location"
+            ),
+        ),
+        "contacts",
+        "schedules",
+        "taxonomy_terms",
+        "cost_options",
+    )
+
+
+def service_get(*, user: Any, service_id: Any) -> Service:
+    try:
+        found = _with_detail(_visible_services(user)).filter(pk=int(service_id)).first()
+    except (TypeError, ValueError):
+        found = None
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def needs_and_terms() -> tuple[list[Any], list[TaxonomyTerm]]:
+    from joinedup.outcomes.models import OutcomeCategory
+
+    needs = list(OutcomeCategory.objects.filter(framework__is_default=True).order_by("position"))
+    terms = list(TaxonomyTerm.objects.filter(services__isnull=False).distinct().order_by("name"))
+    return needs, terms
+
+
+# --- Referrals -----------------------------------------------------------------------------
+
+
+def _referrals(qs: QuerySet[Referral]) -> QuerySet[Referral]:
+    return qs.select_related(
+        "service__organisation", "person", "referred_by", "referrer_organisation", "episode"
+    )
+
+
+def referral_get(*, user: Any, referral_id: Any) -> Referral:
+    """Fetch-and-check; viewing a referral is audited (it names a person)."""
+    referral = policy.require_referral(user, referral_id)
+    referral = (
+        _referrals(Referral.objects.filter(pk=referral.pk)).prefetch_related("events__by").get()
+    )
+    audit.record(
+        actor=user,
+        action=Action.VIEW,
+        obj=referral,
+        persons=[referral.person_id],
+        purpose="referral",
+        lawful_basis=referral.lawful_basis,
+    )
+    return referral
+
+
+def referrals_for_episode(*, user: Any, episode: Any) -> list[Referral]:
+    """The episode's referrals, for its lead and team (the episode is already checked)."""
+    return list(_referrals(policy.referrals_visible_to(user).filter(episode=episode)))
+
+
+def referrals_for_user(*, user: Any) -> dict[str, list[Referral]]:
+    """My work: referrals I made or my team's episodes made, and those waiting for my
+    organisation's answer."""
+    visible = _referrals(policy.referrals_visible_to(user))
+    mine = visible.filter(
+        Q(referred_by=user) | Q(episode__in=policy.episodes_visible_to(user).values("pk"))
+    ).filter(Q(status__in=OPEN_REFERRAL_STATUSES) | Q(closed_at__gte=_recent()))
+    to_answer = visible.filter(
+        service__organisation__partner_id=user.organisation_id, status__in=OPEN_REFERRAL_STATUSES
+    )
+    return {"made": list(mine[:50]), "to_answer": list(to_answer[:50])}
+
+
+def _recent() -> datetime:
+    return timezone.now() - timedelta(days=30)
+
+
+def referrals_list(*, user: Any, status: str = "") -> QuerySet[Referral]:
+    qs = _referrals(policy.referrals_visible_to(user))
+    return qs.filter(status=status) if status else qs
+
+
+def family_referrals(*, user: Any, episode: Any) -> list[Referral]:
+    return list(
+        _referrals(policy.family_referrals_visible_to(user).filter(episode=episode)).order_by(
+            "sent_at"
+        )
+    )
+
+
+@dataclass(frozen=True)
+class ReferralItem:
+    """A referral's event as a line of the chronology."""
+
+    on: date
+    what: str
+    who: str
+    organisation: str
+    text: str
+    recorded_by: str
+
+
+def chronology_items(*, user: Any, episodes: list[Any]) -> list[ReferralItem]:
+    """Referrals of the reader's episodes (already checked by the chronology): each status."""
+    referrals = policy.referrals_visible_to(user).filter(episode__in=episodes)
+    from joinedup.directory.models import ReferralEvent
+
+    events = ReferralEvent.objects.filter(referral__in=referrals).select_related(
+        "referral__service__organisation", "referral__person", "by__organisation"
+    )
+    items = []
+    for e in events:
+        r = e.referral
+        by = e.by.get_full_name() if e.by else f"{r.service.organisation.name} (emailed link)"
+        items.append(
+            ReferralItem(
+                timezone.localdate(e.at),
+                f"Referral to {r.service.name}: {ReferralStatus(e.status).label.lower()}",
+                r.person.full_name,
+                r.service.organisation.name,
+                r.asked if e.status == ReferralStatus.SENT else e.text,
+                by,
+            )
+        )
+    return items
