@@ -31,6 +31,7 @@ from joinedup.episodes.models import (
 )
 from joinedup.frontdoor import services as frontdoor
 from joinedup.frontdoor.models import RequestForSupport, RequestStatus, TriageDecision
+from joinedup.outcomes.models import IdentifiedNeed, Measurement, OutcomeCategory
 from joinedup.partnership.models import Practitioner
 from joinedup.people.models import Person
 from joinedup.sharing import policy
@@ -141,6 +142,9 @@ class Demo:
         )
 
     @cached_property
+    def carters(self) -> Episode:
+        return Episode.objects.filter(persons__reference="FAM-CARTER-1").distinct().get()
+
     def newcomer(self) -> Practitioner:
         """A practitioner of another organisation not yet in the team."""
         return (
@@ -392,6 +396,30 @@ PAGES: list[Page] = [
         lambda d: d.lead,
         lambda d: [d.episode.pk, d.incident.pk],
         on=lambda d: reverse("episodes:episode", args=[d.episode.pk]),
+    ),
+    # Outcomes over time: the team's scores, a need, and a family member's own view.
+    Page(
+        "outcomes:record",
+        lambda d: d.lead,
+        lambda d: [d.episode.pk],
+        values=lambda d: (
+            {"voice": "practitioner"} | {f"score_{o.pk}": "5" for o in d.episode.outcomes.all()}
+        ),
+        done=lambda d: Measurement.objects.filter(episode=d.episode, score=5).exists(),
+    ),
+    Page(
+        "outcomes:need-add",
+        lambda d: d.lead,
+        lambda d: [d.episode.pk],
+        values=lambda d: {"headline": str(OutcomeCategory.objects.get(code="housing").pk)},
+        done=lambda d: IdentifiedNeed.objects.filter(episode=d.episode).exists(),
+    ),
+    Page(
+        "outcomes:family-score",
+        _by(MOTHER),
+        lambda d: [d.carters.pk, d.carters.outcomes.order_by("pk").first().pk],
+        values=lambda d: {"score": "6", "note": "Calmer at the refuge"},
+        done=lambda d: Measurement.objects.filter(episode=d.carters, voice="family").exists(),
     ),
     Page(
         "episodes:hand-over",
@@ -660,6 +688,13 @@ NO_FORM = {
     "recording:invitation",
     "recording:document-download",
     "recording:family-documents",
+    "outcomes:episode",
+    "outcomes:check",
+    "outcomes:family",
+    "outcomes:successful",
+    "outcomes:successful-csv",
+    "outcomes:dashboard",
+    "outcomes:dashboard-export",
     "assessments:assessment",
     "assessments:assessments",
     "audit:audit-chain",

@@ -116,6 +116,7 @@ from joinedup.frontdoor.api import router as frontdoor_router  # noqa: E402
 from joinedup.identity.api import router as identity_router  # noqa: E402
 from joinedup.insight.api import router as insight_router  # noqa: E402
 from joinedup.integrations.api import router as integrations_router  # noqa: E402
+from joinedup.outcomes.api import router as outcomes_router  # noqa: E402
 from joinedup.partnership.api import router as partnership_router  # noqa: E402
 from joinedup.people.api import router as people_router  # noqa: E402
 from joinedup.protection.api import router as protection_router  # noqa: E402
@@ -136,4 +137,5 @@ api.add_router("", family_router)
 api.add_router("", integrations_router)
 api.add_router("", protection_router)
 api.add_router("", recording_router)
+api.add_router("", outcomes_router)
 api.add_router("", directory_router)

@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include("joinedup.people.urls")),
     path("", include("joinedup.recording.urls")),
     path("", include("joinedup.partnership.urls")),
+    path("", include("joinedup.outcomes.urls")),
     path("", include("joinedup.directory.urls")),
     path("", include("joinedup.web.urls")),
 ]

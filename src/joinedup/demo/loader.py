@@ -185,6 +185,10 @@ def load(
 
     load_protection()
 
+    from joinedup.demo.outcomes import load_outcomes
+
+    if requests:
+        load_outcomes(seed)  # before partnership health: its prompts read the outcomes
     from joinedup.demo.directory import load_directory  # services, then referrals from episodes
 
     load_directory()
@@ -194,4 +198,7 @@ def load(
     from joinedup.demo.insight import load_insight  # partnership health, then its rebuild
 
     load_insight(seed=seed, story=families >= 20)
+    from joinedup.outcomes.dashboard import rebuild as rebuild_dashboard
+
+    rebuild_dashboard()
     return DemoResult(len(orgs), practitioner_count, added_families, len(added_persons), requests)

@@ -39,7 +39,7 @@ def service(request: HttpRequest) -> dict[str, Any]:
 
     if user is not None and is_practitioner(user):  # family members have their own menu
         from joinedup.partnership.selectors import unread_count
-        from joinedup.sharing.policy import is_front_door
+        from joinedup.sharing.policy import is_front_door, may_view_partnership_health
 
         unread = unread_count(user=user)
         navigation = [
@@ -56,6 +56,8 @@ def service(request: HttpRequest) -> dict[str, Any]:
         if user.has_role("data_protection_officer"):
             navigation.append({"href": reverse("sharing:dpo-home"), "text": "Data protection"})
         navigation += _insight_navigation(request, user)
+        if may_view_partnership_health(user):
+            navigation.append({"href": reverse("outcomes:dashboard"), "text": "Outcomes"})
         navigation += [
             {"href": reverse("sharing:advice-list"), "text": "Advice"},
             {"href": reverse("web:directory"), "text": "Directory"},
