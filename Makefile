@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export JOINEDUP_DEBUG ?= true
 
-.PHONY: install run test test-postgres lint bench bench-identity browser clean
+.PHONY: install run test test-postgres lint bench bench-scale bench-identity browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,11 +17,20 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --editable '.[dev]'
 	touch $@
 
+# The DfE Children in Need census validator pins pandas < 2 and rich < 14, which joinedup's own
+# environment cannot share: it gets an environment of its own, called as a separate process.
+CIN_VENV := .venv-cin
+$(CIN_VENV)/.installed: Makefile
+	$(PYTHON) -m venv $(CIN_VENV)
+	$(CIN_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(CIN_VENV)/bin/python -m pip install --quiet 'csc-validator-be-cin==0.1.13' 'numpy==1.26.4'
+	touch $@
+
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-install: $(VENV)/.installed node_modules/.installed
+install: $(VENV)/.installed $(CIN_VENV)/.installed node_modules/.installed
 
 browser:
 	@scripts/ensure-chromium
@@ -33,6 +42,8 @@ run: install
 	$(BIN)/joinedup demo --if-empty
 	@$(BIN)/joinedup demo-sign-ins
 	@$(BIN)/joinedup demo-family-sign-ins
+	@# A background worker beside the web server, stopped with it.
+	$(BIN)/joinedup worker & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
 	$(BIN)/joinedup runserver 127.0.0.1:$(PORT)
 
 test: install browser
@@ -49,9 +60,14 @@ lint: install
 bench: install
 	$(BIN)/python benchmarks/run.py
 
+# 10k and 1M people on PostgreSQL side by side, a load test of `joinedup serve` and the
+# partnership-health rebuild at 1M. Builds its two databases the first time (about 12 minutes).
+bench-scale: install
+	$(BIN)/python benchmarks/scale.py $(BENCH_ARGS)
+
 bench-identity: install
 	$(BIN)/python -m pip install --quiet --editable '.[dev,bench]'
 	$(BIN)/python benchmarks/identity/run.py --suite --records $(or $(RECORDS),1000000)
 
 clean:
-	rm -rf $(VENV) node_modules var test-artifacts
+	rm -rf $(VENV) $(CIN_VENV) node_modules var test-artifacts

@@ -110,6 +110,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--organisations", type=int, default=10_000)
     parser.add_argument("--skip-insight", action="store_true", help="skip partnership health")
     parser.add_argument(
+        "--skip-outcomes", action="store_true", help="skip the partnership dashboard at scale"
+    )
+    parser.add_argument(
         "--skip-insight-db",
         action="store_true",
         help="skip the partnership-health rebuild through the database (a few minutes at 1M)",
@@ -221,6 +224,11 @@ def main(argv: list[str] | None = None) -> int:
         )
     if not args.skip_insight and not args.skip_insight_db:
         partnership_health_database_figures(rows, args.persons, args.organisations)
+    if not args.skip_outcomes:
+        sys.path.insert(0, str(Path(__file__).parent))
+        import outcomes_bench
+
+        outcomes_bench.run(rows, persons=args.persons, episodes=args.persons // 5)
 
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     rows.append(("peak memory (this process)", f"{peak:.0f} MiB", "-"))

@@ -173,7 +173,8 @@ def forms_in(html: str) -> list[Form]:
 
 def post_form(html: str) -> Form:
     """The page's main form: the one with id main-form, else the only form that posts."""
-    forms = forms_in(html)
+    # Not the header's sign-out button: the page's own form.
+    forms = [f for f in forms_in(html) if not f.action.rstrip("/").endswith("/sign-out")]
     main = [f for f in forms if f.id == "main-form" and f.method == "post"]
     posting = [f for f in forms if f.method == "post" and f.fields]
     found = main or posting

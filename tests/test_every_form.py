@@ -31,6 +31,7 @@ from joinedup.episodes.models import (
 )
 from joinedup.frontdoor import services as frontdoor
 from joinedup.frontdoor.models import RequestForSupport, RequestStatus, TriageDecision
+from joinedup.outcomes.models import IdentifiedNeed, Measurement, OutcomeCategory
 from joinedup.partnership.models import Practitioner
 from joinedup.people.models import Person
 from joinedup.sharing import policy
@@ -141,6 +142,9 @@ class Demo:
         )
 
     @cached_property
+    def carters(self) -> Episode:
+        return Episode.objects.filter(persons__reference="FAM-CARTER-1").distinct().get()
+
     def newcomer(self) -> Practitioner:
         """A practitioner of another organisation not yet in the team."""
         return (
@@ -392,6 +396,30 @@ PAGES: list[Page] = [
         lambda d: d.lead,
         lambda d: [d.episode.pk, d.incident.pk],
         on=lambda d: reverse("episodes:episode", args=[d.episode.pk]),
+    ),
+    # Outcomes over time: the team's scores, a need, and a family member's own view.
+    Page(
+        "outcomes:record",
+        lambda d: d.lead,
+        lambda d: [d.episode.pk],
+        values=lambda d: (
+            {"voice": "practitioner"} | {f"score_{o.pk}": "5" for o in d.episode.outcomes.all()}
+        ),
+        done=lambda d: Measurement.objects.filter(episode=d.episode, score=5).exists(),
+    ),
+    Page(
+        "outcomes:need-add",
+        lambda d: d.lead,
+        lambda d: [d.episode.pk],
+        values=lambda d: {"headline": str(OutcomeCategory.objects.get(code="housing").pk)},
+        done=lambda d: IdentifiedNeed.objects.filter(episode=d.episode).exists(),
+    ),
+    Page(
+        "outcomes:family-score",
+        _by(MOTHER),
+        lambda d: [d.carters.pk, d.carters.outcomes.order_by("pk").first().pk],
+        values=lambda d: {"score": "6", "note": "Calmer at the refuge"},
+        done=lambda d: Measurement.objects.filter(episode=d.carters, voice="family").exists(),
     ),
     Page(
         "episodes:hand-over",
@@ -649,8 +677,24 @@ def test_every_url_is_a_submitted_form_or_has_no_form():
     assert unclassified == set()
 
 
-# Pages with no form that writes: lists, records, exports, searches (GET forms), the sign-out.
+# Pages with no form that writes: lists, records, exports, searches (GET forms), the sign-out;
+# and the protocol endpoints of OAuth 2.0 and OpenID Connect (tested in tests/integrations).
 NO_FORM = {
+    "protection:case",
+    "protection:cp-teams",
+    "protection:duty-withheld",
+    "recording:person-record",
+    "recording:episode-record",
+    "recording:invitation",
+    "recording:document-download",
+    "recording:family-documents",
+    "outcomes:episode",
+    "outcomes:check",
+    "outcomes:family",
+    "outcomes:successful",
+    "outcomes:successful-csv",
+    "outcomes:dashboard",
+    "outcomes:dashboard-export",
     "assessments:assessment",
     "assessments:assessments",
     "audit:audit-chain",
@@ -669,6 +713,10 @@ NO_FORM = {
     "episodes:my-work",
     "episodes:plan-versions",
     "family:accounts",
+    "integrations:oidc-callback",
+    "integrations:oidc-start",
+    "oauth2-revoke",
+    "oauth2-token",
     "family:consent",
     "family:home",
     "family:meetings",
@@ -713,6 +761,46 @@ NO_FORM = {
 }
 # Form pages submitted with valid data, and the result checked, by another test (named).
 SUBMITTED_ELSEWHERE = {
+    "protection:case-open": "tests/protection/test_views.py::test_the_path_through_the_pages",
+    "protection:strategy": "tests/protection/test_views.py::test_the_path_through_the_pages",
+    "protection:enquiry-start": "tests/protection/test_views.py::test_the_path_through_the_pages",
+    "protection:enquiry-complete": "tests/protection/test_views.py::"
+    "test_the_path_through_the_pages",
+    "protection:conference": "tests/protection/test_views.py::test_the_path_through_the_pages",
+    "protection:action-add": "tests/protection/test_views.py::test_the_path_through_the_pages",
+    "protection:core-group": "tests/protection/test_views.py::test_the_path_through_the_pages",
+    "protection:network-add": "tests/protection/test_views.py::test_the_path_through_the_pages",
+    "protection:step-down": "tests/protection/test_views.py::test_the_path_through_the_pages",
+    "protection:hand-over": "tests/protection/test_views.py::test_handover_page",
+    "protection:fgdm-offer": "tests/protection/test_views.py::test_fgdm_pages",
+    "protection:fgdm-response": "tests/protection/test_views.py::test_fgdm_pages",
+    "protection:fgdm-meeting": "tests/protection/test_views.py::test_fgdm_pages",
+    "protection:fgdm-exemption": "tests/protection/test_views.py::test_fgdm_pages",
+    "protection:proceedings": "tests/protection/test_views.py::test_fgdm_pages",
+    "protection:cp-team-new": "tests/protection/test_views.py::test_team_configuration_pages",
+    "protection:cp-team": "tests/protection/test_views.py::test_team_configuration_pages",
+    "protection:cp-team-member-remove": "tests/protection/test_services.py::"
+    "test_four_memberships_named_when_missing",
+    "protection:census": "tests/protection/test_views.py::"
+    "test_census_page_refuses_a_year_not_ended",
+    "people:family-add": "tests/people/test_family_writes.py::test_family_add_page_submits",
+    "people:relationship-end": "tests/people/test_family_writes.py::"
+    "test_relationship_end_page_submits",
+    "people:household": "tests/people/test_family_writes.py::test_household_pages_submit",
+    "people:household-leave": "tests/people/test_family_writes.py::test_household_pages_submit",
+    "recording:person-note-add": "tests/recording/test_pages.py::test_record_a_home_visit",
+    "recording:episode-note-add": "tests/recording/test_pages.py::test_record_a_home_visit",
+    "recording:note-edit": "tests/recording/test_pages.py::test_correct_a_note",
+    "recording:person-document-upload": "tests/recording/test_pages.py::test_upload_a_report",
+    "recording:episode-document-upload": "tests/recording/test_pages.py::test_upload_a_report",
+    "recording:invitation-new": "tests/recording/test_pages.py::"
+    "test_arrange_change_cancel_and_record_attendance",
+    "recording:invitation-change": "tests/recording/test_pages.py::"
+    "test_arrange_change_cancel_and_record_attendance",
+    "recording:invitation-attendance": "tests/recording/test_pages.py::"
+    "test_arrange_change_cancel_and_record_attendance",
+    "recording:invitation-cancel": "tests/recording/test_pages.py::test_cancel_page",
+    "partnership:staff-load": "tests/partnership/test_staff_load.py::test_page_submits_and_reports",
     "assessments:assessment-start": "tests/assessments/test_assessments.py::"
     "test_a_lead_writes_an_assessment_step_by_step_through_the_pages",
     "assessments:assessment-step": "tests/assessments/test_assessments.py::"
@@ -729,6 +817,16 @@ SUBMITTED_ELSEWHERE = {
     "test_a_service_is_kept_by_its_own_organisation",
     "directory:link": "tests/directory/test_link.py::"
     "test_accept_then_started_then_completed_each_by_a_new_link",
+    "integrations:api-clients": "tests/integrations/test_pages.py::"
+    "test_an_administrator_registers_a_client_and_revokes_it",
+    "integrations:api-client-revoke": "tests/integrations/test_pages.py::"
+    "test_an_administrator_registers_a_client_and_revokes_it",
+    "integrations:sso": "tests/integrations/test_pages.py::"
+    "test_single_sign_on_starts_at_the_organisations_provider",
+    "integrations:webhooks": "tests/integrations/test_pages.py::"
+    "test_a_data_lead_subscribes_an_endpoint",
+    "integrations:webhook-resume": "tests/integrations/test_pages.py::"
+    "test_a_paused_subscription_is_resumed_from_its_page",
     "family:activate": "tests/family/test_accounts.py::"
     "test_invitation_activation_and_sign_in_land_on_the_family_home",
     "family:invite": "tests/family/test_accounts.py::"

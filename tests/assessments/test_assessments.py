@@ -292,7 +292,7 @@ def test_every_assessment_page_and_endpoint_refuses_an_outsider_like_a_missing_o
         if method == "get":
             response = client.get(url)
         else:
-            body = json.dumps({"analysis": "x", "shared_how": "x"})
+            body = json.dumps({"analysis": "x", "shared_how": "x", "expected_version": 1})
             response = getattr(client, method)(url, body, content_type="application/json")
         assert response.status_code == 404, url
         assert response.json() == api_missing

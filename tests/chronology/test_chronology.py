@@ -28,9 +28,9 @@ HEALTH = ChronologyKind.UNPLANNED_HEALTH_ATTENDANCE
 
 
 def same_page(response, url):
-    """A 404 page without what differs on every response: the path and the CSRF token."""
+    """A 404 page without what differs on every response: path, CSRF token, CSP nonce."""
     html = response.content.decode().replace(url, "")
-    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
+    return re.sub(r'(?:name="csrfmiddlewaretoken" value|nonce)="[^"]*"', "", html)
 
 
 def record(actor, person, kind=WNB, days_ago=0, text="Not brought to the clinic."):

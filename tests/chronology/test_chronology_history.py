@@ -8,6 +8,8 @@ import io
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -136,3 +138,28 @@ def test_another_organisations_health_detail_is_withheld_in_the_chronology(teach
     view = chronology.chronology_get(user=teacher, episode_id=episode.pk)
     text = " ".join(str(vars(item)) for item in view.items)
     assert "Weight clinic referral" not in text and "Withheld" in text
+
+
+def _chronology_queries(user, episode) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        timeline = c.chronology_get(user=user, episode_id=episode.pk)
+    assert timeline.items
+    return len(captured)
+
+
+def test_the_timeline_asks_the_policy_once_per_page_however_many_people(
+    teacher, school, health_org
+):
+    """The policy's facts (safeguarding, consent, agreements, break-glass) and the involvement
+    history are asked once for the whole family, not once per person (issue 13)."""
+
+    def family(size: int):
+        people = [factories.person(f"Child{i}", f"Size{size}") for i in range(size)]
+        for person in people:
+            factories.involvement(school, person)
+            factories.involvement(health_org, person, service="Clinic", since_days=60)
+        return t.episode_open_practitioner_led(actor=teacher, persons=people)
+
+    small, large = family(1), family(5)
+    _chronology_queries(teacher, small)  # warm: what is looked up once per process
+    assert _chronology_queries(teacher, large) == _chronology_queries(teacher, small)

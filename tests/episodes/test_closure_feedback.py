@@ -24,7 +24,7 @@ from joinedup.sharing import policy
 from tests import factories
 
 pytestmark = pytest.mark.django_db
-CSRF = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"')
+CSRF = re.compile(r'(?:name="csrfmiddlewaretoken" value|nonce)="[^"]*"')
 
 
 @pytest.fixture

@@ -232,7 +232,9 @@ def test_a_family_user_is_refused_by_every_practitioner_page_and_the_api(
     ):
         assert client.get(url).status_code == 404, url
     assert client.post(f"/episodes/{episode.pk}/outcomes/add/", {"text": "x"}).status_code == 404
-    assert client.get("/api/v1/episodes").json() == []
+    listing = client.get("/api/v1/episodes")  # 404, not an empty list
+    assert listing.status_code == 404
+    assert listing.json() == {"message": "Not found", "field": None}
     assert reverse("family:home") == "/family/"
 
 

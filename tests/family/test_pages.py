@@ -20,7 +20,7 @@ from joinedup.sharing import services as sharing
 from tests.family.conftest import family_user, make_family
 
 pytestmark = pytest.mark.django_db
-CSRF = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+CSRF = re.compile(r'(?:name="csrfmiddlewaretoken" value|nonce)="[^"]+"')
 
 
 def pages(episode_id: int) -> list[str]:

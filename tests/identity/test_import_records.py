@@ -58,14 +58,14 @@ def test_invalid_values_are_left_empty_and_reported_by_row_and_column(tmp_path, 
         verbosity=1,
     )
     err = capsys.readouterr().err
-    assert "row 3, date_of_birth" in err and "row 3, postcode" in err and "row 3, nhs_number" in err
+    assert "row 4, date_of_birth" in err and "row 4, postcode" in err and "row 4, nhs_number" in err
     ivy = SourceRecord.objects.get(agency_record_id="S3")
     assert ivy.date_of_birth is None and ivy.postcode == "" and ivy.nhs_number == ""
 
 
 def test_strict_rejects_the_whole_file_and_writes_nothing(tmp_path, agency):
     bad = "S3,Ivy,Stone,2016-02-30,F,DS1 4AB,,\n"
-    with pytest.raises(CommandError, match="row 3, date_of_birth"):
+    with pytest.raises(CommandError, match="row 4, date_of_birth"):
         call_command(
             "import",
             "records",
@@ -170,5 +170,5 @@ def test_a_repeated_record_id_is_reported(tmp_path, agency, capsys):
         agency=agency.code,
         verbosity=1,
     )
-    assert "repeats row 1" in capsys.readouterr().err
+    assert "repeats row 2" in capsys.readouterr().err
     assert SourceRecord.objects.count() == 2

@@ -14,7 +14,7 @@ from tests import factories
 from tests.identity.conftest import load_records
 
 pytestmark = pytest.mark.django_db
-CSRF = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+CSRF = re.compile(r'(?:name="csrfmiddlewaretoken" value|nonce)="[^"]+"')
 MAYA = "Maya,Jones,2015-03-27,F,12 Mill Lane,DS1 4AB,,"
 
 

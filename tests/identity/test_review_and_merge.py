@@ -176,6 +176,7 @@ def test_a_merge_carries_every_reference_and_consent_reads_through_it(
         sectors=[],
         purposes=["planning"],
         method="written",
+        given_on=timezone.localdate(),
     )
     user = factories.practitioner(None)
     user.organisation = None

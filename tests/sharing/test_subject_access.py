@@ -32,7 +32,7 @@ from joinedup.sharing.models import SharingDecision
 from tests import factories
 
 pytestmark = pytest.mark.django_db
-CSRF = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+CSRF = re.compile(r'(?:name="csrfmiddlewaretoken" value|nonce)="[^"]+"')
 
 # The API router, mounted as api/api.py will mount it, so its tests do not wait for that line.
 _api = NinjaAPI(urls_namespace="subject-access-test", auth=django_auth)

@@ -29,7 +29,7 @@ DPO_PAGES = [
     "audit:audit-chain",
     "sharing:break-glass-queue",
 ]
-CSRF = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+CSRF = re.compile(r'(?:name="csrfmiddlewaretoken" value|nonce)="[^"]+"')
 
 
 def body(response) -> str:

@@ -92,6 +92,17 @@ def _locked_head() -> ChainHead:
     return ChainHead.objects.select_for_update().get(pk=1)
 
 
+OBJECT_ID_LENGTH = AccessEvent._meta.get_field("object_id").max_length or 60
+
+
+def _object_id(value: Any) -> str:
+    """An id as the event stores it. A refused id is whatever was asked for: kept, shortened."""
+    text = str(value).replace("\x00", "\\x00")
+    if len(text) <= OBJECT_ID_LENGTH:
+        return text
+    return text[: OBJECT_ID_LENGTH - 1] + "…"
+
+
 def _describe(obj: models.Model | None) -> tuple[str, str]:
     if obj is None:
         return "", ""
@@ -131,7 +142,7 @@ def record(
             organisation_id=getattr(actor_obj, "organisation_id", None),
             action=str(action),
             object_type=object_type,
-            object_id=str(object_id),
+            object_id=_object_id(object_id),
             person_ids=person_ids,
             purpose=purpose,
             lawful_basis=lawful_basis or "",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_GET
 
 from joinedup.audit import selectors
 from joinedup.audit.forms import AuditSearchForm
+from joinedup.core.spreadsheets import SafeWriter
 from joinedup.sharing.charts import bar_chart
 from joinedup.sharing.forms import (
     ReferenceForm,
@@ -77,7 +77,7 @@ def audit_export(request: AuthedRequest) -> HttpResponse | StreamingHttpResponse
     if filters is None:
         return audit_search(request)
     rows = selectors.audit_export(user=request.user, filters=filters)
-    writer = csv.writer(_Echo())
+    writer = SafeWriter(_Echo())
     response = StreamingHttpResponse(
         (writer.writerow(row) for row in rows), content_type="text/csv"
     )

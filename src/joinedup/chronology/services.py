@@ -8,7 +8,6 @@ chronology; the rules look across every agency's entries and tell the lead profe
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ from joinedup.assessments.models import Assessment, AssessmentStatus
 from joinedup.audit import services as audit
 from joinedup.audit.models import Action
 from joinedup.chronology.models import ChronologyEntry, ChronologyKind, PatternAlert
+from joinedup.core.spreadsheets import SafeWriter
 from joinedup.directory import selectors as directory_selectors
 from joinedup.episodes.models import (
     CriticalIncident,
@@ -39,7 +39,7 @@ from joinedup.errors import ApplicationError, NotFound
 from joinedup.frontdoor.models import RequestForSupport, RequestStatus
 from joinedup.partnership import notify
 from joinedup.partnership.models import Practitioner
-from joinedup.people.models import Person
+from joinedup.people.models import Involvement, Person
 from joinedup.sharing import policy
 
 # --- Pattern rules -------------------------------------------------------------------------
@@ -457,21 +457,27 @@ def _person_items(user: Any, persons: list[Person]) -> list[TimelineItem]:
                 "chronology",
             )
         )
+    # The policy's facts (safeguarding, consent, agreements...) once for the page, not per person.
+    facts = policy.persons_facts(user, persons)
+    history = policy.involvement_histories_visible_to(user, facts)
+    by_person: dict[int, list[Involvement]] = {p.pk: [] for p in persons}
+    today = timezone.localdate()
+    for inv in history.filter(started_on__lte=today).select_related("organisation"):
+        by_person[inv.person_id].append(inv)
     for person in persons:
-        items += _involvement_items(user, person)
+        items += _involvement_items(user, person, by_person[person.pk], facts[person.pk])
     return items
 
 
-def _involvement_items(user: Any, person: Person) -> list[TimelineItem]:
+def _involvement_items(
+    user: Any, person: Person, history: list[Involvement], facts: Any
+) -> list[TimelineItem]:
     """Every involvement the reader may know of, current and ended: when it started and, once
     it has, when it ended. Sensitive services stay hidden by the policy's own rule."""
     today = timezone.localdate()
     items = []
-    history = policy.involvement_history_visible_to(user, person).filter(started_on__lte=today)
     # What another organisation does is withheld without a lawful basis to share it.
-    for inv in policy.annotate_involvements(
-        user, person, list(history.select_related("organisation"))
-    ):
+    for inv in policy.annotate_involvements(user, person, history, facts=facts):
         service = f"{inv.get_kind_display()}: {inv.service}"
         items.append(
             TimelineItem(
@@ -547,12 +553,10 @@ def chronology_csv(*, user: Any, episode_id: Any) -> tuple[Chronology, str]:
     """The timeline as CSV. Security: an export is audited as an export, with every person."""
     chronology = chronology_get(user=user, episode_id=episode_id, purpose="chronology export")
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = SafeWriter(out)
     writer.writerow(CSV_HEADER)
     for i in chronology.items:
-        row = [i.on.isoformat(), i.what, i.who, i.organisation, i.recorded_by, i.text]
-        # Cells starting with =, +, - or @ would run as formulas in a spreadsheet.
-        writer.writerow(["'" + c if c[:1] in ("=", "+", "-", "@") else c for c in row])
+        writer.writerow([i.on.isoformat(), i.what, i.who, i.organisation, i.recorded_by, i.text])
     audit.record(
         actor=user,
         action=Action.EXPORT,

@@ -181,10 +181,24 @@ def load(
 
     load_family_accounts()
     load_sharing()  # after the family accounts: it protects every refuge address they set
+    from joinedup.demo.protection import load_protection
+
+    load_protection()
+
+    from joinedup.demo.outcomes import load_outcomes
+
+    if requests:
+        load_outcomes(seed)  # before partnership health: its prompts read the outcomes
     from joinedup.demo.directory import load_directory  # services, then referrals from episodes
 
     load_directory()
+    from joinedup.demo.recording import load_recording
+
+    load_recording()  # households over time, notes, a report, a review arranged
     from joinedup.demo.insight import load_insight  # partnership health, then its rebuild
 
     load_insight(seed=seed, story=families >= 20)
+    from joinedup.outcomes.dashboard import rebuild as rebuild_dashboard
+
+    rebuild_dashboard()
     return DemoResult(len(orgs), practitioner_count, added_families, len(added_persons), requests)

@@ -124,7 +124,7 @@ class MeetingIn(Schema):
     next_review_on: date | None = None
 
 
-class DecisionIn(Schema):
+class EpisodeDecisionIn(Schema):
     text: str
     reasons: str
 
@@ -390,7 +390,7 @@ def record_meeting(request: AuthedRequest, episode_id: int, body: MeetingIn) -> 
 
 
 @router.post("/episodes/{episode_id}/decisions", response={201: IdOut})
-def record_decision(request: AuthedRequest, episode_id: int, body: DecisionIn) -> Any:
+def record_decision(request: AuthedRequest, episode_id: int, body: EpisodeDecisionIn) -> Any:
     episode = _episode(request, episode_id).episode
     return Status(201, services.decision_record(actor=request.user, episode=episode, **body.dict()))
 

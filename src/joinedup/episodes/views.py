@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from joinedup.episodes import feedback, selectors, services
@@ -55,6 +56,7 @@ def _form_page(
     service_kwargs: Callable[[Any], dict[str, Any]] | None = None,
     intro: str = "",
     initial: dict[str, Any] | None = None,
+    next_url: Callable[[Any], str | None] | None = None,
 ) -> HttpResponse:
     """Show a form for one change to an episode; on a valid post, run the service."""
     view = selectors.episode_get(user=request.user, episode_id=pk)
@@ -74,9 +76,12 @@ def _form_page(
         values = (
             service_kwargs(form) if service_kwargs else {**form.cleaned_data, "episode": episode}
         )
-        if call_service(form, service, actor=request.user, **values) is not None:
+        result = call_service(form, service, actor=request.user, **values)
+        if result is not None:
             messages.success(request, done)
-            return redirect("episodes:episode", pk)
+            return redirect(
+                (next_url and next_url(result)) or reverse("episodes:episode", args=[pk])
+            )
     return render(
         request,
         "web/form_page.html",
@@ -204,6 +209,12 @@ def meeting_add(request: AuthedRequest, pk: int) -> HttpResponse:
         button="Save the meeting",
         done="Meeting recorded; the plan as it stood has been kept as a version.",
         service_kwargs=lambda form: {**form.service_kwargs(), "episode": form.episode},
+        # Every review asks for the outcome scores, in the team's and the family's view.
+        next_url=lambda meeting: (
+            f"{reverse('outcomes:record', args=[pk])}?meeting={meeting.pk}"
+            if meeting.kind == "review" and meeting.episode.outcomes.exists()
+            else None
+        ),
     )
 
 

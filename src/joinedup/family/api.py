@@ -32,7 +32,7 @@ class EpisodeSummaryOut(Schema):
     next_meeting: date | None
 
 
-class ActionOut(Schema):
+class FamilyActionOut(Schema):
     id: int
     text: str
     who: str
@@ -45,7 +45,7 @@ class ActionOut(Schema):
 
 class OutcomeOut(Schema):
     text: str
-    actions: list[ActionOut]
+    actions: list[FamilyActionOut]
 
 
 class PlanOut(Schema):
@@ -54,12 +54,12 @@ class PlanOut(Schema):
     status_words: str
     people: list[str]
     outcomes: list[OutcomeOut]
-    other_actions: list[ActionOut]
-    done: list[ActionOut]
+    other_actions: list[FamilyActionOut]
+    done: list[FamilyActionOut]
     next_meeting: date | None
 
 
-class MemberOut(Schema):
+class FamilyMemberOut(Schema):
     name: str
     organisation: str
     role: str
@@ -119,8 +119,8 @@ class ProgressOut(Schema):
     created_at: datetime
 
 
-def _action(view: ActionView) -> ActionOut:
-    return ActionOut(
+def _action(view: ActionView) -> FamilyActionOut:
+    return FamilyActionOut(
         id=view.action.pk,
         text=view.text,
         who=view.who,
@@ -178,11 +178,13 @@ def plan(request: AuthedRequest, episode_id: int) -> PlanOut:
     )
 
 
-@router.get("/family/episodes/{episode_id}/team", response=list[MemberOut], summary="Your team")
-def team(request: AuthedRequest, episode_id: int) -> list[MemberOut]:
+@router.get(
+    "/family/episodes/{episode_id}/team", response=list[FamilyMemberOut], summary="Your team"
+)
+def team(request: AuthedRequest, episode_id: int) -> list[FamilyMemberOut]:
     base = selectors.team_get(user=request.user, episode_id=episode_id)
     return [
-        MemberOut(
+        FamilyMemberOut(
             name=m.name,
             organisation=m.organisation,
             role=m.role,

@@ -27,6 +27,7 @@ EPISODE_PAGES = [
     ("family:team", "Your team"),
     ("family:meetings", "Meetings"),
     ("family:say", "Have your say"),
+    ("outcomes:family", "How things are"),
 ]
 
 

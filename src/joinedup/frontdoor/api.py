@@ -12,12 +12,12 @@ from joinedup.errors import ApplicationError
 from joinedup.frontdoor import selectors, services
 from joinedup.frontdoor.models import RequestForSupport
 from joinedup.frontdoor.schemas import (
-    DecisionIn,
     QueueItemOut,
     RatingFiguresOut,
     RatingIn,
     RequestIn,
     RequestOut,
+    TriageDecisionIn,
 )
 from joinedup.outcomes.selectors import default_categories
 from joinedup.partnership.models import Practitioner
@@ -110,7 +110,7 @@ def rate_request(request: AuthedRequest, request_id: int, body: RatingIn) -> dic
     response=RequestOut,
     summary="Record the triage decision (once)",
 )
-def decide_request(request: AuthedRequest, request_id: int, body: DecisionIn) -> dict:
+def decide_request(request: AuthedRequest, request_id: int, body: TriageDecisionIn) -> dict:
     found = policy.require_request(request.user, request_id)
     lead = None
     if body.lead_professional_id is not None:

@@ -71,7 +71,7 @@ class RatingIn(Schema):
     expected_version: int = version_field()
 
 
-class DecisionIn(Schema):
+class TriageDecisionIn(Schema):
     outcome: str
     reasons: str
     lead_professional_id: int | None = None

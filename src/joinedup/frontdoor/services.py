@@ -31,6 +31,7 @@ from joinedup.frontdoor.models import (
     RequestStatus,
     TriageDecision,
 )
+from joinedup.integrations import webhooks
 from joinedup.outcomes.models import OutcomeCategory
 from joinedup.partnership import notify
 from joinedup.partnership.models import Practitioner, Team
@@ -373,6 +374,7 @@ def request_decide(
         text=f"{decision.get_outcome_display()}: {decision.reasons}",
     )
     _audit(actor, Action.UPDATE, request, decision=outcome)
+    webhooks.request_event(event="request.decided", request=request, outcome=outcome)
     link = reverse("frontdoor:request", args=[request.pk])
     notify.send(
         [request.raised_by],

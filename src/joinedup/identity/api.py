@@ -59,7 +59,7 @@ def load_records(
     )
 
 
-class DecisionIn(Schema):
+class SamePersonDecisionIn(Schema):
     same: bool
 
 
@@ -93,7 +93,7 @@ def list_candidates(request: AuthedRequest) -> list[dict[str, Any]]:
 
 
 @router.post("/identity/candidates/{candidate_id}/decision", summary="Same person or not")
-def decide(request: AuthedRequest, candidate_id: int, body: DecisionIn) -> dict[str, Any]:
+def decide(request: AuthedRequest, candidate_id: int, body: SamePersonDecisionIn) -> dict[str, Any]:
     candidate = review.candidate_get(user=request.user, candidate_id=candidate_id)
     decided = review.candidate_decide(actor=request.user, candidate=candidate, same=body.same)
     return {"id": decided.pk, "status": decided.status}

@@ -21,7 +21,7 @@ import logging
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -54,10 +54,7 @@ MIN_RECORDS_TO_TRAIN = 200  # as `joinedup link`: below this EM has nothing to l
 ADULT_AGE = 18
 BATCH = 2000
 LINK_FIELDS = ("person", "match_status", "match_probability", "updated_at")
-STALE_AFTER = timedelta(hours=6)
-CANNOT_LINK_LABEL = (
-    "Cannot-link rule that fired"  # a "running" run this old was lost with its process
-)
+CANNOT_LINK_LABEL = "Cannot-link rule that fired"
 
 
 # --- Persons made from records --------------------------------------------------------------
@@ -479,11 +476,14 @@ def run_start(
     with transaction.atomic():
         IdentityState.objects.get_or_create(pk=1)
         IdentityState.objects.select_for_update().get(pk=1)
-        running = LinkageRun.objects.filter(status=LinkageRun.Status.RUNNING).first()
-        if running is not None and timezone.now() - running.started_at < STALE_AFTER:
-            raise ApplicationError(
-                "A linkage run is already under way: wait for it to finish.", status=409
-            )
+        from joinedup.identity import linkage_runs  # it starts runs through this module
+
+        for running in LinkageRun.objects.filter(status=LinkageRun.Status.RUNNING):
+            if not linkage_runs.is_abandoned(running):
+                raise ApplicationError(
+                    "A linkage run is already under way: wait for it to finish.", status=409
+                )
+            linkage_runs.abandoned_mark_failed(running)
         return LinkageRun.objects.create(
             started_by=actor if isinstance(actor, Practitioner) else None,
             trigger=trigger,
@@ -492,7 +492,15 @@ def run_start(
         )
 
 
-def linkage_run(
+def linkage_run(*, run: LinkageRun, **options: Any) -> LinkageRun:
+    """Link every agency record into persons, beating while it works (a killed run is seen)."""
+    from joinedup.identity import linkage_runs  # it starts runs through this module
+
+    with linkage_runs.heartbeat(run):
+        return _linkage_run(run=run, **options)
+
+
+def _linkage_run(
     *,
     run: LinkageRun,
     actor: Practitioner | None,

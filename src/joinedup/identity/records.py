@@ -58,6 +58,18 @@ SEXES = {
     "": "unknown",
 }
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"]
+# The most characters each column can hold (the agency record's own columns).
+LENGTHS = {
+    "agency_record_id": 100,
+    "given_name": 100,
+    "family_name": 100,
+    "date_of_birth": 40,
+    "sex": 20,
+    "address": 300,
+    "postcode": 10,
+    "nhs_number": 20,
+    "upn": 13,
+}
 
 
 class RecordFileError(ValueError):
@@ -66,7 +78,7 @@ class RecordFileError(ValueError):
 
 @dataclass(frozen=True)
 class Problem:
-    row: int  # 1 = the first data row (after the header); 0 = the file itself
+    row: int  # the spreadsheet's row number (the header is row 1); 0 = the file itself
     column: str
     message: str
 
@@ -100,7 +112,14 @@ def _rows_csv(data: bytes) -> Iterator[list[str]]:
         raise RecordFileError(
             "The file is not readable text in UTF-8. Save it as 'CSV UTF-8' and try again."
         ) from None
-    yield from csv.reader(io.StringIO(text))
+    reader = csv.reader(io.StringIO(text))
+    row = 0
+    try:
+        for row, values in enumerate(reader, start=1):  # noqa: B007 - row names the failure
+            yield values
+    except csv.Error as error:
+        # e.g. a field over csv's limit (128 KiB): what follows it cannot be trusted.
+        raise RecordFileError(f"Row {row + 1} cannot be read: {error}.") from None
 
 
 def _rows_xlsx(data: bytes) -> Iterator[list[str]]:
@@ -121,6 +140,58 @@ def _rows_xlsx(data: bytes) -> Iterator[list[str]]:
         ]
 
 
+def _object(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _first(value: Any) -> dict[str, Any]:
+    """The first element of a FHIR list (name, address), or {} when it is not one."""
+    return _object(value[0]) if isinstance(value, list) and value else {}
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else "" if value is None else str(value)
+
+
+def _texts(value: Any) -> list[str]:
+    return [_text(v) for v in value] if isinstance(value, list) else [_text(value)]
+
+
+def _fhir_patient_row(number: int, entry: Any) -> list[str] | None:
+    """One entry's Patient as a row; entries of other types are skipped."""
+    if not isinstance(entry, dict):
+        raise RecordFileError(f"Entry {number} is not a FHIR Bundle entry (a JSON object).")
+    patient = _object(entry.get("resource"))
+    if patient.get("resourceType") != "Patient":
+        return None
+    for part, kind in (("name", "HumanName"), ("address", "Address"), ("identifier", "Identifier")):
+        value = patient.get(part)
+        if value is not None and not (
+            isinstance(value, list) and all(isinstance(v, dict) for v in value)
+        ):
+            raise RecordFileError(f"Entry {number}: '{part}' must be a list of {kind} objects.")
+    name, address = _first(patient.get("name")), _first(patient.get("address"))
+    nhs = next(
+        (
+            _text(i.get("value"))
+            for i in patient.get("identifier") or []
+            if i.get("system") == NHS_SYSTEM
+        ),
+        "",
+    )
+    return [
+        _text(patient.get("id")),
+        " ".join(_texts(name.get("given") or [])),
+        _text(name.get("family")),
+        _text(patient.get("birthDate")),
+        _text(patient.get("gender")),
+        ", ".join(_texts(address.get("line") or [])),
+        _text(address.get("postalCode")),
+        nhs,
+        "",
+    ]
+
+
 def _fhir_patients(data: bytes) -> Iterator[list[str]]:
     try:
         bundle = json.loads(data.decode("utf-8-sig"))
@@ -128,34 +199,18 @@ def _fhir_patients(data: bytes) -> Iterator[list[str]]:
         raise RecordFileError(
             "The file is not valid JSON, so it cannot be a FHIR Bundle."
         ) from None
+    except RecursionError:
+        raise RecordFileError("The file's JSON is nested too deeply to be a FHIR Bundle.") from None
     if not isinstance(bundle, dict) or bundle.get("resourceType") != "Bundle":
         raise RecordFileError("The file is not a FHIR Bundle (resourceType must be 'Bundle').")
+    entries = bundle.get("entry") or []
+    if not isinstance(entries, list):
+        raise RecordFileError("The Bundle's 'entry' must be a list of entries.")
     yield COLUMNS
-    for entry in bundle.get("entry") or []:
-        patient = (entry or {}).get("resource") or {}
-        if patient.get("resourceType") != "Patient":
-            continue
-        name = (patient.get("name") or [{}])[0]
-        address = (patient.get("address") or [{}])[0]
-        nhs = next(
-            (
-                i.get("value", "")
-                for i in patient.get("identifier") or []
-                if i.get("system") == NHS_SYSTEM
-            ),
-            "",
-        )
-        yield [
-            str(patient.get("id", "")),
-            " ".join(name.get("given") or []),
-            name.get("family", ""),
-            patient.get("birthDate", ""),
-            patient.get("gender", ""),
-            ", ".join(address.get("line") or []),
-            address.get("postalCode", ""),
-            nhs,
-            "",
-        ]
+    for number, entry in enumerate(entries, start=1):
+        row = _fhir_patient_row(number, entry)
+        if row is not None:
+            yield row
 
 
 def _raw_rows(path: Path, data: bytes) -> Iterator[list[str]]:
@@ -188,10 +243,28 @@ def _clean(
         problems.append(Problem(row_number, column, message))
         out[column] = empty
 
+    for column, limit in LENGTHS.items():
+        value, label = out[column], "record_id" if column == "agency_record_id" else column
+        if "\x00" in value:
+            problems.append(Problem(row_number, label, "contains a NUL character"))
+            out[column] = ""
+        elif len(value) > limit:
+            problems.append(
+                Problem(row_number, label, f"is {len(value):,} characters long: at most {limit}")
+            )
+            out[column] = ""
     if not out["agency_record_id"]:
-        problems.append(
-            Problem(row_number, "record_id", "missing: every row needs the agency's own id")
-        )
+        if not any(p.column == "record_id" for p in problems):
+            problems.append(
+                Problem(row_number, "record_id", "missing: every row needs the agency's own id")
+            )
+    elif not (out["given_name"] or out["family_name"]):
+        # A row without a name would make a nameless person: the row is refused.
+        if not any(p.column in ("given_name", "family_name") for p in problems):
+            problems.append(
+                Problem(row_number, "family_name", "missing: a row needs a given or family name")
+            )
+        out["agency_record_id"] = ""
     if out["date_of_birth"]:
         try:
             out["date_of_birth"] = _date(out["date_of_birth"])
@@ -238,7 +311,7 @@ def parse(path: Path, data: bytes | None = None, *, today: date | None = None) -
         raise RecordFileError("The file is empty: it needs a header row and records.") from None
     parsed = ParsedFile()
     seen: dict[str, int] = {}
-    for number, values in enumerate(rows, start=1):
+    for number, values in enumerate(rows, start=2):  # the header is the spreadsheet's row 1
         if not any(str(v).strip() for v in values):
             continue
         raw = {name: str(value) for name, value in zip(header, values, strict=False)}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,6 +27,7 @@ FIELDS = [
     "upn",
 ]
 BATCH = 2000
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -271,10 +273,15 @@ def import_job_run(*, job_id: int, path: str, data: bytes) -> None:
             strict=job.strict,
             progress=progress,
         )
-    except (RecordFileError, ApplicationError) as error:
+    except Exception as error:
+        if isinstance(error, RecordFileError | ApplicationError):
+            message = str(getattr(error, "message", error))
+        else:  # a job that fails must say so, never stay "running"
+            log.exception("import job %s failed", job_id)
+            message = f"The file could not be loaded: an unexpected {type(error).__name__}."
         ImportJob.objects.filter(pk=job_id).update(
             status=ImportJob.Status.FAILED,
-            message=str(getattr(error, "message", error)),
+            message=message,
             problems=[vars(p) for p in (parsed.problems if parsed else [])][:500],
             finished_at=timezone.now(),
         )

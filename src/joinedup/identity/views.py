@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
@@ -16,7 +17,6 @@ from joinedup.people.models import NhsNumberAbsentReason
 from joinedup.sharing import policy
 from joinedup.web.forms import GovukFormMixin
 from joinedup.web.http import AuthedRequest
-from joinedup.web.jobs import run_in_background
 from joinedup.web.views import not_found_as_404
 
 MAX_UPLOAD = 200 * 1024 * 1024
@@ -56,16 +56,18 @@ def upload(request: AuthedRequest) -> HttpResponse:
         request.FILES if request.method == "POST" else None,
     )
     if request.method == "POST" and form.is_valid():
+        from joinedup.jobs import queue, tasks
+
         upload = form.cleaned_data["file"]
-        job = ImportJob.objects.create(
-            organisation=organisation,
-            uploaded_by=request.user,
-            filename=upload.name[:255],
-            strict=form.cleaned_data["strict"],
-        )
-        run_in_background(
-            services.import_job_run, job_id=job.pk, path=upload.name, data=upload.read()
-        )
+        with transaction.atomic():  # the job and its queued run commit together
+            job = ImportJob.objects.create(
+                organisation=organisation,
+                uploaded_by=request.user,
+                filename=upload.name[:255],
+                strict=form.cleaned_data["strict"],
+            )
+            stored = queue.store_upload(name=upload.name, data=upload.read())
+            tasks.import_records.enqueue(job_id=job.pk, upload_id=stored.pk)
         return redirect("identity:import", job.pk)
     jobs = ImportJob.objects.filter(organisation=organisation)[:20]
     return render(request, "identity/upload.html", {"form": form, "jobs": jobs})

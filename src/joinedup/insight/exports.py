@@ -6,7 +6,6 @@ A CSV holds one table (the topic's main one); an XLSX workbook holds every table
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from openpyxl import Workbook
 
 from joinedup.audit import services as audit
 from joinedup.audit.models import Action
+from joinedup.core.spreadsheets import SafeWriter, safe_row
 from joinedup.errors import NotFound
 from joinedup.insight import selectors
 from joinedup.insight.models import NetworkResult, SurveyRound
@@ -26,7 +26,6 @@ FORMATS = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass
@@ -42,13 +41,6 @@ class Export:
     content_type: str
     content: bytes
     rows: int
-
-
-def _safe(value: Any) -> Any:
-    """Spreadsheets run text that starts like a formula: such text is quoted."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
 
 
 def _network(params: dict[str, Any]) -> tuple[list[Table], dict[str, Any]]:
@@ -336,9 +328,9 @@ def export(*, user: Any, what: str, fmt: str, params: dict[str, Any]) -> Export:
 
 def _csv(table: Table) -> bytes:
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = SafeWriter(buffer)
     writer.writerow(table.header)
-    writer.writerows([[_safe(v) for v in row] for row in table.rows])
+    writer.writerows(table.rows)
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -346,9 +338,9 @@ def _xlsx(tables: list[Table]) -> bytes:
     book = Workbook(write_only=True)
     for table in tables:
         sheet = book.create_sheet(title=table.name[:31])
-        sheet.append(table.header)
+        sheet.append(safe_row(table.header))
         for row in table.rows:
-            sheet.append([_safe(v) for v in row])
+            sheet.append(safe_row(row))
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -9,7 +9,6 @@ from datetime import date, timedelta
 from importlib import resources
 from typing import Any
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -407,10 +406,8 @@ def prompt_discuss(
 
 
 def build_start(*, actor: Practitioner | None, as_of: date | None = None) -> InsightBuild:
-    """Start a rebuild in the background (or return the one already running).
-
-    Call outside a transaction: the background job reads the build row once it is committed.
-    """
+    """Start a rebuild in the background (or return the one already running): a job for
+    `joinedup worker`, committed with the build's row."""
     if actor is not None:
         policy.require_partnership_manager(actor, object_type="insight.insightbuild")
     running = InsightBuild.objects.filter(
@@ -419,16 +416,15 @@ def build_start(*, actor: Practitioner | None, as_of: date | None = None) -> Ins
     if running is not None:
         return running
     from joinedup.insight import rebuild
-    from joinedup.web.jobs import run_in_background
+    from joinedup.jobs import tasks
 
-    build = InsightBuild.objects.create(
-        as_of=as_of or timezone.localdate(), started_by=actor, steps=rebuild.STEPS
-    )
-    audit.record(actor=actor, action=Action.CREATE, obj=build, purpose=PURPOSE)
-    if getattr(settings, "JOINEDUP_INLINE_JOBS", False):
-        run_in_background(rebuild.build_run, build_id=build.pk)
-    else:
-        transaction.on_commit(lambda: run_in_background(rebuild.build_run, build_id=build.pk))
+    with transaction.atomic():  # the build and its queued run commit together
+        build = InsightBuild.objects.create(
+            as_of=as_of or timezone.localdate(), started_by=actor, steps=rebuild.STEPS
+        )
+        audit.record(actor=actor, action=Action.CREATE, obj=build, purpose=PURPOSE)
+        tasks.insight_rebuild.enqueue(build_id=build.pk)
+    build.refresh_from_db()
     return build
 
 

@@ -8,6 +8,7 @@ from django import forms
 
 from joinedup.partnership.models import SharingAgreement
 from joinedup.sharing.lawful import SPECIAL_CATEGORIES, DataCategory, LawfulBasis, SharePurpose
+from joinedup.web.forms import GovukFormMixin
 
 
 class SharingAgreementForm(forms.ModelForm):
@@ -56,3 +57,18 @@ class SharingAgreementForm(forms.ModelForm):
                 "Health information is special category data: choose its condition",
             )
         return data
+
+
+class StaffLoadForm(GovukFormMixin, forms.Form):
+    """An administrator's staff file (GOV.UK styled through the shared mixin)."""
+
+    file = forms.FileField(
+        label="Staff file",
+        help_text="CSV or XLSX with the columns organisation, team, name, email, profession, "
+        "roles and line manager (and optionally status: 'left')",
+        error_messages={"required": "Choose the staff file"},
+    )
+    deactivate_missing = forms.BooleanField(
+        label="This file lists everyone in these organisations: deactivate anyone not in it",
+        required=False,
+    )

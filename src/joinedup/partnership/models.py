@@ -22,6 +22,15 @@ class Sector(models.TextChoices):
     MUTUAL = "mutual", "Mutual"
 
 
+class RecordVisibility(models.TextChoices):
+    """Who beyond the author's organisation may read a case note or a document
+    (sharing/policy.py decides; the team and the family only as the policy allows)."""
+
+    ORGANISATION = "organisation", "My organisation only"
+    TEAM = "team", "Shared with the team around the family"
+    FAMILY = "family", "Shared with the team and the family"
+
+
 class Organisation(models.Model):
     code = models.SlugField(max_length=40, unique=True, help_text="Short code used in imports.")
     name = models.CharField(max_length=200, unique=True)
@@ -30,6 +39,12 @@ class Organisation(models.Model):
     email = models.EmailField(blank=True)
     telephone = models.CharField(max_length=40, blank=True)
     website = models.URLField(blank=True)
+    default_record_visibility = models.CharField(
+        max_length=20,
+        choices=[c for c in RecordVisibility.choices if c[0] != RecordVisibility.FAMILY],
+        default=RecordVisibility.ORGANISATION,
+        help_text="Who may read its practitioners' case notes and documents unless they choose.",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -171,11 +186,7 @@ class Practitioner(AbstractUser):
 
     @property
     def role_codes(self) -> frozenset[str]:
-        cached = getattr(self, "_role_codes", None)
-        if cached is None:
-            cached = frozenset(self.roles.values_list("code", flat=True))
-            self._role_codes = cached
-        return cached
+        return self._roles()[0]
 
     @property
     def manager(self) -> Practitioner | None:
@@ -187,7 +198,17 @@ class Practitioner(AbstractUser):
 
     @property
     def requires_two_factor(self) -> bool:
-        return self.roles.filter(requires_two_factor=True).exists()
+        return self._roles()[1]
+
+    def _roles(self) -> tuple[frozenset[str], bool]:
+        """The roles and whether any needs a second factor: one query per request, asked by
+        the two-factor middleware, the menu and the policy alike."""
+        cached = getattr(self, "_role_facts", None)
+        if cached is None:
+            rows = list(self.roles.values_list("code", "requires_two_factor"))
+            cached = (frozenset(code for code, _ in rows), any(two for _, two in rows))
+            self._role_facts = cached
+        return cached
 
 
 class Notification(models.Model):

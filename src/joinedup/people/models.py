@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Lower
+from django.db.models.functions import Lower, Upper
 
 from joinedup.partnership.models import Organisation, Practitioner, Team
 from joinedup.people import identifiers
@@ -88,6 +88,15 @@ class Person(models.Model):
         ordering = ["family_name", "given_name"]
         indexes = [
             models.Index(Lower("family_name"), Lower("given_name"), name="person_name_idx"),
+            # "My people" lists in this order; a page of a large organisation walks this index.
+            models.Index(
+                fields=["family_name", "given_name", "id"],
+                condition=Q(merged_into__isnull=True),
+                name="person_listed_sort_idx",
+            ),
+            # Name search matches a reference exactly, whatever its case (icontains/iexact are
+            # UPPER(...) on PostgreSQL); names by trigram index there (migration 0006).
+            models.Index(Upper("reference"), name="person_reference_upper_idx"),
             models.Index(fields=["date_of_birth"], name="person_dob_idx"),
             # The data lead's list of children without a verified NHS number.
             models.Index(
@@ -171,6 +180,7 @@ class RelationshipKind(models.TextChoices):
     SIBLING = "sibling", "Sibling"
     HALF_SIBLING = "half_sibling", "Half-sibling"
     PARTNER = "partner", "Partner"
+    PARENT_PARTNER = "parent_partner", "Partner of a parent"
     OTHER = "other", "Other relative or household member"
 
 
@@ -183,27 +193,100 @@ INVERSE_LABEL: dict[str, str] = {
     RelationshipKind.SIBLING: "Sibling",
     RelationshipKind.HALF_SIBLING: "Half-sibling",
     RelationshipKind.PARTNER: "Partner",
+    RelationshipKind.PARENT_PARTNER: "Child of their partner",
     RelationshipKind.OTHER: "Other relative or household member",
 }
 
 
+class ParentalResponsibilityBasis(models.TextChoices):
+    """How someone has parental responsibility (Children Act 1989, ss. 2-4A, 12, 14C, 33)."""
+
+    BIRTH_MOTHER = "birth_mother", "Birth mother"
+    MARRIED = "married", "Married to or civil partner of the mother at the birth"
+    BIRTH_REGISTRATION = "birth_registration", "Named on the birth certificate"
+    AGREEMENT = "agreement", "Parental responsibility agreement"
+    COURT_ORDER = "court_order", "Court order (parental responsibility or child arrangements)"
+    SPECIAL_GUARDIANSHIP = "special_guardianship", "Special guardianship order"
+    ADOPTION = "adoption", "Adoption order"
+    CARE_ORDER = "care_order", "Care order (the local authority)"
+    OTHER = "other", "Other"
+
+
 class Relationship(models.Model):
-    """`person` is `kind` of `relative`: "Sam is Alex's parent"."""
+    """`person` is `kind` of `relative`: "Sam is Alex's parent". Current until it has ended;
+    an ended relationship is kept (who was whose step-parent matters in a chronology)."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="relationships_from")
     relative = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="relationships_to")
     kind = models.CharField(max_length=20, choices=RelationshipKind.choices)
     parental_responsibility = models.BooleanField(default=False)
+    parental_responsibility_basis = models.CharField(
+        max_length=30, choices=ParentalResponsibilityBasis.choices, blank=True
+    )
+    started_on = models.DateField(null=True, blank=True)
+    ended_on = models.DateField(null=True, blank=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["person", "relative", "kind"], name="relationship_unique"
+                fields=["person", "relative", "kind"],
+                condition=Q(ended_on__isnull=True),
+                name="relationship_unique_current",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True)
+                | Q(started_on__isnull=True)
+                | Q(ended_on__gte=models.F("started_on")),
+                name="relationship_ends_after_start",
             ),
             models.CheckConstraint(
                 condition=~Q(person=models.F("relative")), name="relationship_not_self"
             ),
         ]
+
+
+class Household(models.Model):
+    """A home: who lives there is kept with dates, so the household over time can be told."""
+
+    family = models.ForeignKey(
+        Family, on_delete=models.SET_NULL, null=True, blank=True, related_name="households"
+    )
+    address = models.CharField(max_length=300, blank=True)
+    postcode = models.CharField(max_length=10, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Household {self.pk}"
+
+
+class HouseholdMembership(models.Model):
+    """`person` lived in `household` from `moved_in_on` until `moved_out_on` (still there while
+    empty). A person lives in one household at a time: the services refuse overlaps."""
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="memberships")
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="household_memberships"
+    )
+    moved_in_on = models.DateField()
+    moved_out_on = models.DateField(null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        Practitioner, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["moved_in_on", "pk"]
+        indexes = [models.Index(fields=["person", "moved_in_on"], name="household_person_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(moved_out_on__isnull=True)
+                | Q(moved_out_on__gte=models.F("moved_in_on")),
+                name="household_out_after_in",
+            ),
+        ]
+
+    def is_current(self, day: date) -> bool:
+        return self.moved_in_on <= day and (self.moved_out_on is None or self.moved_out_on > day)
 
 
 class MatchStatus(models.TextChoices):
@@ -317,7 +400,18 @@ class Involvement(models.Model):
     class Meta:
         ordering = ["-started_on"]
         indexes = [
-            models.Index(fields=["organisation", "person"], name="involvement_org_person_idx"),
+            # "Which persons may my organisation see": its current involvements, read from the
+            # index alone. Open-ended ones from a partial index; those with an end date from
+            # (organisation, end date), so ended involvements are never read.
+            models.Index(
+                fields=["organisation", "person", "started_on"],
+                condition=Q(ended_on__isnull=True),
+                name="involvement_org_open_idx",
+            ),
+            models.Index(
+                fields=["organisation", "ended_on", "person", "started_on"],
+                name="involvement_org_ended_idx",
+            ),
             models.Index(fields=["person", "ended_on"], name="involvement_person_idx"),
         ]
         constraints = [

@@ -59,3 +59,76 @@ class PersonOut(PersonSummaryOut):
     involvements: list[InvolvementOut]
     open_episodes: list[OpenEpisodeOut]
     lawful_basis: str
+
+
+class NewPersonIn(Schema):
+    given_name: str
+    family_name: str
+    kind: str
+    date_of_birth: date | None = None
+    sex: str = "unknown"
+    postcode: str = ""
+
+
+class FamilyMemberIn(Schema):
+    """Someone in the family: an existing person (`person_id`) or someone new (`new_person`).
+    For someone new, probable matches are offered first (409) unless `confirm_new` is true."""
+
+    relationship: str = Field(description="How they are related: they are the person's ...")
+    person_id: int | None = None
+    new_person: NewPersonIn | None = None
+    confirm_new: bool = False
+    parental_responsibility: bool = False
+    parental_responsibility_basis: str = ""
+    lives_with_since: date | None = None
+
+
+class RelationshipOut(Schema):
+    id: int
+    person_id: int
+    relative_id: int
+    kind: str
+    parental_responsibility: bool
+    parental_responsibility_basis: str
+    started_on: date | None
+    ended_on: date | None
+
+
+class ProbableMatchOut(Schema):
+    id: int
+    name: str
+    date_of_birth: date | None
+    probability: float
+
+
+class ProbableMatchesOut(Schema):
+    message: str
+    field: str
+    matches: list[ProbableMatchOut]
+
+
+class EndIn(Schema):
+    ended_on: date
+
+
+class MoveInIn(Schema):
+    moved_in_on: date
+    moved_out_on: date | None = None
+
+
+class MoveOutIn(Schema):
+    moved_out_on: date
+
+
+class CoResidentOut(Schema):
+    name: str
+    moved_in_on: date
+    moved_out_on: date | None
+
+
+class HomeOut(Schema):
+    id: int
+    household_id: int
+    moved_in_on: date
+    moved_out_on: date | None
+    others: list[CoResidentOut]

@@ -7,12 +7,18 @@ from datetime import date
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Window
 from django.utils import timezone
 
 from joinedup.audit import services as audit
 from joinedup.audit.models import Action
-from joinedup.people.models import INVERSE_LABEL, Involvement, Person, Relationship
+from joinedup.people.models import (
+    INVERSE_LABEL,
+    HouseholdMembership,
+    Involvement,
+    Person,
+    Relationship,
+)
 from joinedup.sharing import policy
 
 
@@ -29,6 +35,38 @@ def _search(qs: QuerySet[Person], name: str, date_of_birth: date | None) -> Quer
     return qs
 
 
+# From this many persons on, a page of "my people" walks the name index (see persons_visible_to).
+LONG_LIST = 2000
+ORDER = ("family_name", "given_name", "pk")
+
+
+class _CountedPaginator(Paginator):
+    """A paginator told its count, so the list's own query runs once, for the page."""
+
+    def __init__(self, object_list: Any, per_page: int, count: int):
+        super().__init__(object_list, per_page)
+        self.__dict__["count"] = count  # Paginator.count is a cached property
+
+
+def _page_number(page: Any) -> int:
+    try:
+        return max(int(page), 1)
+    except (TypeError, ValueError):
+        return 1
+
+
+def _searched_page(qs: QuerySet[Person], page: Any, per_page: int) -> Page:
+    """One query for the page and the number found (a window count over the matches)."""
+    number = _page_number(page)
+    start = (number - 1) * per_page
+    rows = list(qs.annotate(found=Window(Count("pk"))).order_by(*ORDER)[start : start + per_page])
+    if rows:
+        paginator = _CountedPaginator(qs.order_by(*ORDER), per_page, rows[0].found)
+        return Page(rows, number, paginator)
+    # Past the last page (or nothing found): count, then show the last page as Django does.
+    return _CountedPaginator(qs.order_by(*ORDER), per_page, qs.count()).get_page(number)
+
+
 def my_people(
     *,
     user: Any,
@@ -38,9 +76,15 @@ def my_people(
     per_page: int = 25,
 ) -> Page:
     """The persons my organisation works with, searchable; the page shown is audited."""
-    qs = _search(policy.persons_visible_to(user), name.strip(), date_of_birth)
-    paginator = Paginator(qs.order_by("family_name", "given_name", "pk"), per_page)
-    result = paginator.get_page(page)
+    name = name.strip()
+    if name or date_of_birth:
+        result = _searched_page(
+            _search(policy.persons_visible_to(user), name, date_of_birth), page, per_page
+        )
+    else:
+        count = policy.persons_visible_count(user)
+        visible = policy.persons_visible_to(user, long_list=count >= LONG_LIST)
+        result = _CountedPaginator(visible.order_by(*ORDER), per_page, count).get_page(page)
     if result.object_list:
         audit.record(
             actor=user,
@@ -49,7 +93,7 @@ def my_people(
             persons=list(result.object_list),
             purpose="casework",
             lawful_basis=policy.BASIS_OWN_INVOLVEMENT,
-            detail={"search": name.strip(), "date_of_birth": str(date_of_birth or "")},
+            detail={"search": name, "date_of_birth": str(date_of_birth or "")},
         )
     return result
 
@@ -60,6 +104,9 @@ class RelativeView:
     relationship: str
     parental_responsibility: bool
     visible: bool
+    pk: int = 0
+    basis: str = ""
+    started_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -83,8 +130,10 @@ class PersonView:
 
 
 def _relatives(user: Any, person: Person) -> list[RelativeView]:
-    rels = Relationship.objects.filter(Q(person=person) | Q(relative=person)).select_related(
-        "person", "relative"
+    rels = (
+        Relationship.objects.filter(Q(person=person) | Q(relative=person))
+        .filter(ended_on__isnull=True)
+        .select_related("person", "relative")
     )
     other_ids = {r.relative_id if r.person_id == person.pk else r.person_id for r in rels}
     visible = set(
@@ -96,21 +145,33 @@ def _relatives(user: Any, person: Person) -> list[RelativeView]:
             other, label = r.relative, INVERSE_LABEL[r.kind]
         else:
             other, label = r.person, r.get_kind_display()
-        views.append(RelativeView(other, label, r.parental_responsibility, other.pk in visible))
+        views.append(
+            RelativeView(
+                other,
+                label,
+                r.parental_responsibility,
+                other.pk in visible,
+                r.pk,
+                r.get_parental_responsibility_basis_display(),
+                r.started_on,
+            )
+        )
     return sorted(views, key=lambda v: (v.person.family_name, v.person.given_name))
 
 
 def person_get(*, user: Any, person_id: Any, purpose: str = "casework") -> PersonView:
     """One person's record. Raises NotFound (and audits the refusal) when not allowed."""
     person, decision = policy.require_person(user, person_id, purpose)
+    facts = policy.person_facts(user, person)  # safeguarding, consent...: each asked once
     involvements = policy.annotate_involvements(
         user,
         person,
         list(
-            policy.involvements_visible_to(user, person)
+            policy.involvements_visible_to(user, person, facts)
             .select_related("organisation", "team", "contact", "contact__team")
             .order_by("organisation__name")
         ),
+        facts=facts,
     )
     withheld = policy.withheld_person_fields(user, person)
     audit.record(
@@ -132,3 +193,107 @@ def person_get(*, user: Any, person_id: Any, purpose: str = "casework") -> Perso
         postcode=policy.WITHHELD if "postcode" in withheld else person.postcode,
         episodes=policy.open_episodes_about(user, [person.pk]).get(person.pk, []),
     )
+
+
+# Households and relationships, read for the pages that change them. -----------------------------
+
+
+@dataclass(frozen=True)
+class HomeView:
+    """One of a person's homes: when they lived there, and who else did in that time."""
+
+    membership: HouseholdMembership
+    others: list[HouseholdMembership]
+
+
+def households_for(*, user: Any, person: Person) -> list[HomeView]:
+    """The person's homes, newest first. The caller has fetched the person through the policy
+    (person_get or require_person); co-residents are named as relatives are (names only)."""
+    mine = list(
+        HouseholdMembership.objects.filter(person=person)
+        .select_related("household")
+        .order_by("-moved_in_on", "-pk")
+    )
+    others = HouseholdMembership.objects.filter(
+        household_id__in=[m.household_id for m in mine]
+    ).exclude(person=person)
+    by_home: dict[int, list[HouseholdMembership]] = {}
+    for other in others.select_related("person").order_by("moved_in_on", "pk"):
+        by_home.setdefault(other.household_id, []).append(other)
+    return [HomeView(m, by_home.get(m.household_id, [])) for m in mine]
+
+
+def person_for_family_change(*, user: Any, person_id: Any) -> Person:
+    """The person whose family a practitioner changes: same 404 as a missing one."""
+    person, _ = policy.require_person(user, person_id, purpose="casework")
+    return person
+
+
+def relationship_get(*, user: Any, person: Person, relationship_id: Any) -> Relationship:
+    """A current relationship of a person the user may see (see person_for_family_change)."""
+    found = (
+        Relationship.objects.filter(Q(person=person) | Q(relative=person), ended_on__isnull=True)
+        .filter(pk=_int(relationship_id))
+        .select_related("person", "relative")
+        .first()
+    )
+    if found is None:
+        raise policy.refuse(
+            user, object_type="people.relationship", object_id=relationship_id, purpose="casework"
+        )
+    return found
+
+
+def membership_get(*, user: Any, person: Person, membership_id: Any) -> HouseholdMembership:
+    found = (
+        HouseholdMembership.objects.filter(person=person, pk=_int(membership_id))
+        .select_related("household")
+        .first()
+    )
+    if found is None:
+        raise policy.refuse(
+            user,
+            object_type="people.householdmembership",
+            object_id=membership_id,
+            purpose="casework",
+        )
+    return found
+
+
+def _int(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1
+
+
+def relationship_for_change(*, user: Any, relationship_id: Any) -> Relationship:
+    """A current relationship, to end: the user may see the person it is recorded for (the
+    relative). Security: same 404, audited, when missing or not allowed."""
+    found = (
+        Relationship.objects.filter(pk=_int(relationship_id), ended_on__isnull=True)
+        .select_related("person", "relative")
+        .first()
+    )
+    if found is None or not policy.person_decision(user, found.relative).allowed:
+        raise policy.refuse(
+            user, object_type="people.relationship", object_id=relationship_id, purpose="casework"
+        )
+    return found
+
+
+def membership_for_change(*, user: Any, membership_id: Any) -> HouseholdMembership:
+    """A household membership, to record the move out of: the user may see its person."""
+    found = (
+        HouseholdMembership.objects.filter(pk=_int(membership_id))
+        .select_related("household", "person")
+        .first()
+    )
+    if found is None or not policy.person_decision(user, found.person).allowed:
+        raise policy.refuse(
+            user,
+            object_type="people.householdmembership",
+            object_id=membership_id,
+            purpose="casework",
+        )
+    return found

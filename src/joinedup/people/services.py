@@ -8,25 +8,31 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from joinedup.audit import services as audit
 from joinedup.audit.models import Action
-from joinedup.errors import ApplicationError
+from joinedup.errors import ApplicationError, NotFound
+from joinedup.integrations import webhooks
 from joinedup.partnership.models import Organisation, Practitioner
 from joinedup.people import identifiers
 from joinedup.people.models import (
     Family,
     FamilyMember,
+    Household,
+    HouseholdMembership,
     Involvement,
     InvolvementKind,
     NhsNumberAbsentReason,
+    ParentalResponsibilityBasis,
     Person,
     PersonKind,
     Relationship,
     RelationshipKind,
     Sex,
 )
+from joinedup.sharing import policy
 
 BASIS_ACCURATE_RECORD = (
     "public task: the consistent child identifier (Children Act 2004 s.16LC; UK GDPR Art. 5(1)(d))"
@@ -100,6 +106,23 @@ def family_create(*, actor: Practitioner | None, name: str, members: list[Person
     return family
 
 
+# Relationships, households and families -------------------------------------------------------
+#
+# A practitioner changes the family around a person they may see (the access policy decides);
+# every change is audited, and a new adult moving in with a child goes to the child's chronology,
+# where the "new adult in the household" pattern rule tells the lead professional.
+
+PARENT_KINDS = frozenset({RelationshipKind.PARENT, RelationshipKind.STEP_PARENT})
+
+
+def _may_change_family(actor: Practitioner | None, person: Person) -> None:
+    """Security: only someone who may see the person changes their family (None: the system)."""
+    if actor is None:
+        return
+    if not policy.person_decision(actor, person, "casework").allowed:
+        raise NotFound()
+
+
 @transaction.atomic
 def relationship_add(
     *,
@@ -108,18 +131,277 @@ def relationship_add(
     relative: Person,
     kind: RelationshipKind | str,
     parental_responsibility: bool = False,
+    parental_responsibility_basis: str = "",
+    started_on: date | None = None,
 ) -> Relationship:
+    """Record that `person` is `kind` of `relative` ("Sam is Alex's step-parent")."""
+    _may_change_family(actor, relative)
     if person.pk == relative.pk:
-        raise ApplicationError("A person cannot be their own relative.", field="relative")
+        raise ApplicationError("A person cannot be their own relative or parent.", field="relative")
     if kind not in RelationshipKind.values:
         raise ApplicationError("Choose the kind of relationship.", field="kind")
-    relationship, _ = Relationship.objects.get_or_create(
+    _not_in_future(started_on, "started_on", "The date the relationship started")
+    if kind in PARENT_KINDS and _current(relative, person).filter(kind__in=PARENT_KINDS).exists():
+        raise ApplicationError(
+            f"{relative.full_name} is already recorded as {person.full_name}'s parent: "
+            "a person cannot be their own parent's parent.",
+            field="kind",
+        )
+    # Loaded records (no actor) may not say how; a practitioner recording it says.
+    basis_needed = actor is not None or parental_responsibility_basis
+    if (
+        parental_responsibility
+        and basis_needed
+        and parental_responsibility_basis not in ParentalResponsibilityBasis.values
+    ):
+        raise ApplicationError(
+            "Say how they have parental responsibility.", field="parental_responsibility_basis"
+        )
+    if _current(person, relative).filter(kind=kind).exists():
+        raise ApplicationError("This relationship is already recorded.", field="kind", status=409)
+    relationship = Relationship.objects.create(
         person=person,
         relative=relative,
         kind=kind,
-        defaults={"parental_responsibility": parental_responsibility},
+        parental_responsibility=parental_responsibility,
+        parental_responsibility_basis=parental_responsibility_basis
+        if parental_responsibility
+        else "",
+        started_on=started_on,
     )
-    audit.record(actor=actor, action=Action.CREATE, obj=relationship, persons=[person, relative])
+    audit.record(
+        actor=actor,
+        action=Action.CREATE,
+        obj=relationship,
+        persons=[person, relative],
+        detail={"kind": str(kind), "parental_responsibility": parental_responsibility},
+    )
+    return relationship
+
+
+def _current(person: Person, relative: Person) -> Any:
+    return Relationship.objects.filter(person=person, relative=relative, ended_on__isnull=True)
+
+
+@transaction.atomic
+def relationship_end(
+    *, actor: Practitioner | None, relationship: Relationship, ended_on: date | None
+) -> Relationship:
+    """A relationship ends (a partner leaves, a court order ends): kept, with its end date."""
+    _may_change_family(actor, relationship.relative)
+    if ended_on is None:
+        raise ApplicationError("Enter the date the relationship ended.", field="ended_on")
+    _not_in_future(ended_on, "ended_on", "The date the relationship ended")
+    if relationship.started_on and ended_on < relationship.started_on:
+        raise ApplicationError(
+            "The end date must be on or after the date it started.", field="ended_on"
+        )
+    updated = Relationship.objects.filter(pk=relationship.pk, ended_on__isnull=True).update(
+        ended_on=ended_on
+    )
+    if not updated:
+        raise ApplicationError("This relationship has already ended.", field="ended_on", status=409)
+    relationship.ended_on = ended_on
+    audit.record(
+        actor=actor,
+        action=Action.UPDATE,
+        obj=relationship,
+        persons=[relationship.person_id, relationship.relative_id],
+        detail={"ended_on": ended_on.isoformat()},
+    )
+    return relationship
+
+
+def _overlapping(person: Person, moved_in_on: date, moved_out_on: date | None) -> Any:
+    """Memberships of the person whose dates overlap [moved_in_on, moved_out_on)."""
+    others = HouseholdMembership.objects.filter(person=person).filter(
+        Q(moved_out_on__isnull=True) | Q(moved_out_on__gt=moved_in_on)
+    )
+    if moved_out_on is not None:
+        others = others.filter(moved_in_on__lt=moved_out_on)
+    return others
+
+
+def _household_for(anchor: Person, day: date) -> Household | None:
+    """The household the anchor lives in on a day."""
+    membership = (
+        HouseholdMembership.objects.filter(person=anchor, moved_in_on__lte=day)
+        .filter(Q(moved_out_on__isnull=True) | Q(moved_out_on__gt=day))
+        .select_related("household")
+        .first()
+    )
+    return membership.household if membership else None
+
+
+@transaction.atomic
+def household_join(
+    *,
+    actor: Practitioner | None,
+    person: Person,
+    moved_in_on: date | None,
+    household: Household | None = None,
+    with_person: Person | None = None,
+    moved_out_on: date | None = None,
+) -> HouseholdMembership:
+    """`person` lives in a household from `moved_in_on`: the given one, the one `with_person`
+    lives in then (made at their address if they have none), or a new one at the person's own
+    address. An adult joining a household with children is told to their chronologies."""
+    _may_change_family(actor, with_person or person)
+    if moved_in_on is None:
+        raise ApplicationError("Enter the date they moved in.", field="moved_in_on")
+    _not_in_future(moved_in_on, "moved_in_on", "The date they moved in")
+    _not_in_future(moved_out_on, "moved_out_on", "The date they moved out")
+    if moved_out_on is not None and moved_out_on < moved_in_on:
+        raise ApplicationError(
+            "The date they moved out must be on or after the date they moved in.",
+            field="moved_out_on",
+        )
+    # Serialise changes to one person's homes, so two overlapping moves cannot both pass.
+    Person.objects.select_for_update().filter(pk=person.pk).first()
+    clash = _overlapping(person, moved_in_on, moved_out_on).first()
+    if clash is not None:
+        raise ApplicationError(
+            f"{person.full_name} already lived in another household then (from "
+            f"{clash.moved_in_on:%-d %B %Y}). Record the move out of it first.",
+            field="moved_in_on",
+        )
+    if household is None and with_person is not None:
+        household = _household_for(with_person, moved_in_on)
+        if household is None:
+            household = Household.objects.create(
+                address=with_person.address, postcode=with_person.postcode
+            )
+            HouseholdMembership.objects.create(
+                household=household, person=with_person, moved_in_on=moved_in_on, recorded_by=actor
+            )
+    if household is None:
+        household = Household.objects.create(address=person.address, postcode=person.postcode)
+    membership = HouseholdMembership.objects.create(
+        household=household,
+        person=person,
+        moved_in_on=moved_in_on,
+        moved_out_on=moved_out_on,
+        recorded_by=actor,
+    )
+    residents = _residents(household, moved_in_on, exclude=person)
+    audit.record(
+        actor=actor,
+        action=Action.CREATE,
+        obj=membership,
+        persons=[person, *residents],
+        detail={"household": household.pk, "moved_in_on": moved_in_on.isoformat()},
+    )
+    if person.kind == PersonKind.ADULT and actor is not None:
+        _tell_childrens_chronologies(actor, person, residents, moved_in_on)
+    return membership
+
+
+def _residents(household: Household, day: date, *, exclude: Person) -> list[Person]:
+    return list(
+        Person.objects.filter(
+            Q(household_memberships__moved_out_on__isnull=True)
+            | Q(household_memberships__moved_out_on__gt=day),
+            household_memberships__household=household,
+            household_memberships__moved_in_on__lte=day,
+        )
+        .exclude(pk=exclude.pk)
+        .distinct()
+    )
+
+
+def _tell_childrens_chronologies(
+    actor: Practitioner, adult: Person, residents: list[Person], moved_in_on: date
+) -> None:
+    """A new adult in a child's household is a significant event: it goes to the chronology of
+    each child there whom the actor may see (the pattern rule raises the alert)."""
+    from joinedup.chronology import services as chronology
+
+    for child in residents:
+        if child.kind != PersonKind.CHILD:
+            continue
+        if not policy.person_decision(actor, child, "chronology").allowed:
+            continue
+        chronology.chronology_entry_record(
+            actor=actor,
+            person=child,
+            kind="new_adult_in_household",
+            occurred_on=moved_in_on,
+            text=f"{adult.full_name} moved into {child.given_name}'s household.",
+        )
+
+
+@transaction.atomic
+def household_leave(
+    *, actor: Practitioner | None, membership: HouseholdMembership, moved_out_on: date | None
+) -> HouseholdMembership:
+    _may_change_family(actor, membership.person)
+    if moved_out_on is None:
+        raise ApplicationError("Enter the date they moved out.", field="moved_out_on")
+    _not_in_future(moved_out_on, "moved_out_on", "The date they moved out")
+    if moved_out_on < membership.moved_in_on:
+        raise ApplicationError(
+            "The date they moved out must be on or after the date they moved in.",
+            field="moved_out_on",
+        )
+    updated = HouseholdMembership.objects.filter(
+        pk=membership.pk, moved_out_on__isnull=True
+    ).update(moved_out_on=moved_out_on)
+    if not updated:
+        raise ApplicationError("They have already moved out.", field="moved_out_on", status=409)
+    membership.moved_out_on = moved_out_on
+    audit.record(
+        actor=actor,
+        action=Action.UPDATE,
+        obj=membership,
+        persons=[membership.person_id],
+        detail={"moved_out_on": moved_out_on.isoformat()},
+    )
+    return membership
+
+
+def _family_of(anchor: Person) -> Family:
+    family = anchor.families.order_by("pk").first()
+    if family is None:
+        family = Family.objects.create(name=f"{anchor.family_name} family")
+        FamilyMember.objects.create(family=family, person=anchor)
+    return family
+
+
+@transaction.atomic
+def family_member_add(
+    *,
+    actor: Practitioner,
+    anchor: Person,
+    kind: str,
+    person: Person | None = None,
+    new_person: dict[str, Any] | None = None,
+    parental_responsibility: bool = False,
+    parental_responsibility_basis: str = "",
+    lives_with_since: date | None = None,
+) -> Relationship:
+    """Add someone to the family of a person the actor may see: an existing person (the actor
+    may see them too; the "probably the same person" check offers them) or someone new. They
+    are `kind` of the anchor; with a date, they live in the anchor's household from then."""
+    _may_change_family(actor, anchor)
+    if person is None and new_person:
+        person = person_create(actor=actor, **new_person)
+    elif person is None or not policy.person_decision(actor, person, "casework").allowed:
+        # Security: a person the actor may not see is refused as if they did not exist.
+        raise ApplicationError("Choose a person or add someone new.", field="person")
+    relationship = relationship_add(
+        actor=actor,
+        person=person,
+        relative=anchor,
+        kind=kind,
+        parental_responsibility=parental_responsibility,
+        parental_responsibility_basis=parental_responsibility_basis,
+    )
+    family = _family_of(anchor)
+    _, added = FamilyMember.objects.get_or_create(family=family, person=person)
+    if added:
+        audit.record(actor=actor, action=Action.UPDATE, obj=family, persons=[anchor, person])
+    if lives_with_since is not None:
+        household_join(actor=actor, person=person, moved_in_on=lives_with_since, with_person=anchor)
     return relationship
 
 
@@ -171,6 +453,7 @@ def involvement_start(
     _full_clean(involvement)
     involvement.save()
     audit.record(actor=actor, action=Action.CREATE, obj=involvement, persons=[person])
+    webhooks.involvement_event(event="involvement.started", involvement=involvement)
     return involvement
 
 
@@ -191,6 +474,7 @@ def involvement_end(
     audit.record(
         actor=actor, action=Action.UPDATE, obj=involvement, persons=[involvement.person_id]
     )
+    webhooks.involvement_event(event="involvement.ended", involvement=involvement)
     return involvement
 
 

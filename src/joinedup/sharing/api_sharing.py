@@ -29,6 +29,11 @@ class SharingDecisionIn(Schema):
     reasons: str
     family_told: str = Field("", description="told, not_told_risk, or empty")
     not_told_reason: str = ""
+    more_detrimental_reasons: str = Field(
+        "",
+        description="not disclosed under the duty to share (s16LA): why disclosure would be "
+        "more detrimental to the child",
+    )
 
 
 class SharingDecisionOut(Schema):
@@ -43,6 +48,7 @@ class SharingDecisionOut(Schema):
     statutory_duty: str
     special_condition: str
     reasons: str
+    more_detrimental_reasons: str
     family_told: str
     decided_by: str
     organisation: str
@@ -62,6 +68,7 @@ def _decision_out(d: Any) -> dict[str, Any]:
         "statutory_duty": d.statutory_duty,
         "special_condition": d.special_condition,
         "reasons": d.reasons,
+        "more_detrimental_reasons": d.more_detrimental_reasons,
         "family_told": d.family_told,
         "decided_by": d.decided_by.get_full_name(),
         "organisation": d.organisation.name,

@@ -89,6 +89,14 @@ class SharingDecisionForm(GovukFormMixin, forms.Form):
         help_text="Record them either way: why sharing was necessary and proportionate, or why not",
         error_messages={"required": "Give the reasons for the decision"},
     )
+    more_detrimental_reasons = forms.CharField(
+        label="Not disclosing under the duty to share: why would disclosure be more detrimental "
+        "to the child?",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Only when the duty to share (Children Act 2004 s16LA) applies and you decided "
+        "not to disclose. The data protection officer sees these decisions.",
+    )
     family_told = forms.ChoiceField(
         label="Was the family told?",
         choices=[("", "Not yet"), *NoticeKind.choices],

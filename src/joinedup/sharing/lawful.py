@@ -32,6 +32,10 @@ class StatutoryDuty(models.TextChoices):
     CA2004_S11 = "ca2004_s11", "Children Act 2004 s11: duty to safeguard and promote welfare"
     EA2002_S175 = "ea2002_s175", "Education Act 2002 s175: safeguarding in education"
     CDA1998_S115 = "cda1998_s115", "Crime and Disorder Act 1998 s115: disclosure for prevention"
+    CA2004_S16LA = (
+        "ca2004_s16la",
+        "Children Act 2004 s16LA: duty to share information relevant to a child's welfare",
+    )
 
 
 class SpecialCondition(models.TextChoices):
@@ -82,6 +86,7 @@ SHORT_DUTY: dict[str, str] = {
     StatutoryDuty.CA2004_S11: "Children Act 2004 s11",
     StatutoryDuty.EA2002_S175: "Education Act 2002 s175",
     StatutoryDuty.CDA1998_S115: "Crime and Disorder Act 1998 s115",
+    StatutoryDuty.CA2004_S16LA: "duty to share (Children Act 2004 s16LA)",
 }
 SHORT_CONDITION: dict[str, str] = {
     SpecialCondition.EXPLICIT_CONSENT: "explicit consent, Art. 9(2)(a)",

@@ -217,6 +217,11 @@ class SharingDecision(models.Model):
     statutory_duty = models.CharField(max_length=20, blank=True)
     special_condition = models.CharField(max_length=20, blank=True)
     reasons = models.TextField()
+    more_detrimental_reasons = models.TextField(
+        blank=True,
+        help_text="Not disclosed although the duty to share (Children Act 2004 s16LA) applied: "
+        "why disclosure would be more detrimental to the child than not disclosing.",
+    )
     family_told = models.CharField(
         max_length=20, blank=True, help_text="Whether the family was told (a SharingNotice)."
     )

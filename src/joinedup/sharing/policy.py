@@ -6,70 +6,81 @@ may this user see?" (a queryset filter). Nothing else in joinedup decides access
 First version (the foundation): a practitioner sees a person while their organisation has a
 current involvement with that person. Everything else is refused, and refusals are audited by the
 caller through `refuse()` so that the refused page looks exactly like a missing one.
+
+The queries behind "which may I see" live in `sharing/visibility.py` (one indexed branch per
+ground, combined with UNION) and the family's own pages in `sharing/family_policy.py`; both are
+part of this policy, and every name is imported from here.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
-from functools import cached_property
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.utils import timezone
+from django.db.models import Q, QuerySet
 
 from joinedup.audit import services as audit
 from joinedup.audit.models import Action
-from joinedup.episodes.models import Episode, TeamMember
+from joinedup.episodes.models import Episode
 from joinedup.errors import NotFound
 from joinedup.frontdoor.models import RequestForSupport, RequestStatus
-from joinedup.partnership.models import Role, Sector, SharingAgreement, Team
+from joinedup.partnership.models import Role
 from joinedup.people.models import (
     HIDDEN_SERVICE_CATEGORIES,
     Involvement,
     Person,
-    SensitiveCategory,
 )
-from joinedup.sharing.lawful import (
-    SPECIAL_CATEGORIES,
-    Basis,
-    DataCategory,
-    LawfulBasis,
-    SpecialCondition,
-    StatutoryDuty,
+from joinedup.sharing import visibility
+from joinedup.sharing.bases import (
+    BASIS_BREAK_GLASS,
+    BASIS_EPISODE,
+    BASIS_FRONT_DOOR,
+    BASIS_OWN_INVOLVEMENT,
+    BASIS_OWN_REQUEST,
+    BASIS_SAFEGUARDING,
+    is_practitioner,
 )
+from joinedup.sharing.family_policy import (  # the family's own pages: see that module
+    BASIS_FAMILY_OWN,
+    FAMILY_CLOSED_EPISODE_DAYS,
+    FAMILY_LOCATING_SECTORS,
+    FAMILY_WITHHELD_MEETING_FIELDS,
+    FAMILY_YOUNG_PERSON_MIN_AGE,
+    family_account,
+    family_consent_visible_to,
+    family_episodes_visible_to,
+    family_hidden_organisations,
+    family_may_be_invited,
+    family_may_read_decision,
+    family_may_read_words,
+    family_owns_action,
+    family_participants,
+    family_team_visible_to,
+    family_withholding_suggested,
+    is_family,
+    require_family_episode,
+)
+from joinedup.sharing.lawful import Basis, DataCategory, LawfulBasis
 from joinedup.sharing.models import (
     AddressPermission,
     AdviceRequest,
-    BreakGlass,
-    ConsentEvent,
-    ConsentPurpose,
-    ConsentRecord,
-    FamilyWithholding,
     SharingDecision,
 )
-
-# The basis written on each access event: Article 6 basis, the statutory duty a public task rests
-# on, and (for special category data) the Schedule 1 condition. A practitioner reading the record
-# of a person their own organisation works with reads their organisation's own casework.
-BASIS_OWN_INVOLVEMENT = Basis(
-    LawfulBasis.PUBLIC_TASK, StatutoryDuty.CA2004_S11, source="own organisation's involvement"
-)
-BASIS_FRONT_DOOR = Basis(
-    LawfulBasis.PUBLIC_TASK, StatutoryDuty.CA2004_S10, source="triage of a request for support"
-)
-BASIS_EPISODE = Basis(
-    LawfulBasis.PUBLIC_TASK, StatutoryDuty.CA2004_S10, source="the team around the family"
-)
-BASIS_SAFEGUARDING = Basis(
-    LawfulBasis.PUBLIC_TASK,
-    StatutoryDuty.CA1989_S47,
-    SpecialCondition.SAFEGUARDING,
-    source="enquiries after step-up to children's social care",
-)
-BASIS_OWN_REQUEST = Basis(
-    LawfulBasis.PUBLIC_TASK, StatutoryDuty.CA2004_S11, source="the practitioner's own request"
+from joinedup.sharing.shares import (  # shares between organisations: see that module
+    INVOLVEMENT_DETAIL_FIELDS,
+    INVOLVEMENT_FLAGS,
+    WITHHELD,
+    _covers,
+    _Shares,
+    agreements_in_force,
+    annotate_involvements,
+    consent_covers,
+    involvement_category,
+    person_facts,
+    persons_facts,
+    same_person_ids,
+    share_basis,
 )
 
 
@@ -84,15 +95,7 @@ class Decision:
         return self.basis.label if self.basis else ""
 
 
-def is_practitioner(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and getattr(user, "organisation_id", None))
-
-
-def current_involvements(day: date | None = None) -> QuerySet[Involvement]:
-    day = day or timezone.localdate()
-    return Involvement.objects.filter(
-        Q(ended_on__isnull=True) | Q(ended_on__gte=day), started_on__lte=day
-    )
+current_involvements = visibility.current_involvements
 
 
 def is_front_door(user: Any) -> bool:
@@ -101,63 +104,65 @@ def is_front_door(user: Any) -> bool:
         return False
     cached = getattr(user, "_is_front_door", None)
     if cached is None:
+        # The signed-in user arrives with their team (joinedup.web.auth): no query for it.
         cached = user.has_role(Role.Code.FRONT_DOOR) or (
-            user.team_id is not None
-            and Team.objects.filter(pk=user.team_id, is_front_door=True).exists()
+            user.team_id is not None and user.team.is_front_door
         )
         user._is_front_door = cached
     return bool(cached)
 
 
-def _person_grounds(user: Any) -> list[tuple[Basis, Q]]:
-    """Each ground on which a user may see a person, as (lawful basis, filter on Person)."""
-    involved = current_involvements().filter(
-        organisation_id=user.organisation_id, person_id=OuterRef("pk")
-    )
-    grounds = [(BASIS_OWN_INVOLVEMENT, Q(Exists(involved)))]
-    led = Episode.objects.filter(persons=OuterRef("pk")).filter(
-        Q(lead_professional=user) | Q(members__practitioner=user, members__left_at__isnull=True)
-    )
-    # Safeguarding first: after step-up the team works under s47, not only co-operation.
-    grounds.append((BASIS_SAFEGUARDING, Q(Exists(led.filter(status="stepped_up")))))
-    grounds.append((BASIS_EPISODE, Q(Exists(led.exclude(status="closed")))))
-    if is_front_door(user):
-        open_request = RequestForSupport.objects.filter(
-            status=RequestStatus.RECEIVED, people__person=OuterRef("pk")
-        )
-        grounds.append((BASIS_FRONT_DOOR, Q(Exists(open_request))))
-    grounds.append(_break_glass_ground(user))  # last: an ordinary basis is named first
-    return grounds
+_GROUND_BASES = {
+    visibility.OWN_INVOLVEMENT: BASIS_OWN_INVOLVEMENT,
+    visibility.SAFEGUARDING: BASIS_SAFEGUARDING,
+    visibility.EPISODE: BASIS_EPISODE,
+    visibility.FRONT_DOOR: BASIS_FRONT_DOOR,
+}
 
 
-def persons_visible_to(user: Any) -> QuerySet[Person]:
-    """Every person this user may see: a filter, so lists stay one query."""
+def persons_visible_to(user: Any, *, long_list: bool = False) -> QuerySet[Person]:
+    """Every person this user may see: a filter, so lists stay one query. The grounds (own
+    organisation's current involvement, the team around the family, an open request at the
+    front door, live break-glass) are a UNION of indexed lookups: see sharing/visibility.py.
+
+    `long_list`: for a page of a list of thousands in name order. PostgreSQL then walks the name
+    index and tests each person against the visible ids hashed once, stopping at the end of the
+    page, instead of reading every visible person to sort them. Inside an OR (with "pk < 0",
+    which matches nobody) the IN stays such a hashed test rather than becoming a join."""
     if not is_practitioner(user):
         return Person.objects.none()
-    allowed = Q()
-    for _, condition in _person_grounds(user):
-        allowed |= condition
+    grounds = visibility.visible_person_ids(user, front_door=is_front_door(user))
+    allowed = Q(pk__in=grounds) | Q(pk__lt=0) if long_list else Q(pk__in=grounds)
     # A person merged into another is reached through the one they were merged into.
     return Person.objects.filter(allowed, merged_into__isnull=True)
 
 
+def persons_visible_count(user: Any) -> int:
+    """How many persons this user may see, counted from the grounds' indexes alone (the few
+    merged persons among them subtracted), without reading every person."""
+    if not is_practitioner(user):
+        return 0
+    grounds = visibility.visible_person_ids(user, front_door=is_front_door(user))
+    merged = Person.objects.filter(merged_into__isnull=False, pk__in=grounds)
+    return grounds.count() - merged.count()
+
+
 def person_decision(user: Any, person: Person, purpose: str = "casework") -> Decision:
+    """May this user see this person, and on what basis: one query for every ground at once."""
     if not is_practitioner(user):
         return Decision(False, purpose=purpose)
-    for basis, condition in _person_grounds(user):
-        if Person.objects.filter(condition, pk=person.pk).exists():
-            return Decision(True, basis, purpose)
-    return Decision(False, purpose=purpose)
+    ground = visibility.person_ground(user, person.pk, front_door=is_front_door(user))
+    if ground is None:
+        return Decision(False, purpose=purpose)
+    return Decision(True, _GROUND_BASES.get(ground, BASIS_BREAK_GLASS), purpose)
 
 
 def requests_visible_to(user: Any) -> QuerySet[RequestForSupport]:
     """The asker sees their own; the front door the open and decided ones; a lead those sent."""
     if not is_practitioner(user):
         return RequestForSupport.objects.none()
-    allowed = Q(raised_by=user) | Q(assigned_to=user, status=RequestStatus.ROUTED)
-    if is_front_door(user):
-        allowed |= Q(status__in=[RequestStatus.RECEIVED, RequestStatus.DECIDED])
-    return RequestForSupport.objects.filter(allowed)
+    ids = visibility.visible_request_ids(user, front_door=is_front_door(user))
+    return RequestForSupport.objects.filter(pk__in=ids)
 
 
 def request_decision(user: Any, request: RequestForSupport) -> Decision:
@@ -181,10 +186,7 @@ def episodes_visible_to(user: Any) -> QuerySet[Episode]:
     """The lead professional and every current member of the team around the family."""
     if not is_practitioner(user):
         return Episode.objects.none()
-    member = TeamMember.objects.filter(
-        episode=OuterRef("pk"), practitioner=user, left_at__isnull=True
-    )
-    return Episode.objects.filter(Q(lead_professional=user) | Q(Exists(member)))
+    return Episode.objects.filter(pk__in=visibility.visible_episode_ids(user))
 
 
 def may_edit_episode(user: Any, episode: Episode) -> bool:
@@ -215,181 +217,56 @@ def require_episode(user: Any, episode_id: Any, purpose: str = "casework") -> Ep
     return _require(user, episodes_visible_to(user), episode_id, "episodes.episode", purpose)
 
 
-def involvements_visible_to(user: Any, person: Person) -> QuerySet[Involvement]:
+def involvements_visible_to(
+    user: Any, person: Person, facts: _Shares | None = None
+) -> QuerySet[Involvement]:
     """The involvement index for a person, as this reader may know it.
 
     Involvement with a sexual-health, mental-health or substance-use service is itself special
     category information: it is listed only to that service's own organisation, or where a
     safeguarding basis applies (the reader's team holds the child's episode after step-up to
     children's social care, Children Act 1989 s47). Consent-based sharing extends this.
+    `facts` (from person_facts) lets a page ask each deciding fact once.
     """
-    return _known_involvements(user, person, current_involvements().filter(person=person))
+    current = visibility.current_involvements().filter(person=person)
+    return _known_involvements(user, person, current, facts)
 
 
-def involvement_history_visible_to(user: Any, person: Person) -> QuerySet[Involvement]:
+def involvement_history_visible_to(
+    user: Any, person: Person, facts: _Shares | None = None
+) -> QuerySet[Involvement]:
     """Every involvement with the person, current and ended (the chronology), by the same rule."""
-    return _known_involvements(user, person, Involvement.objects.filter(person=person))
+    return _known_involvements(user, person, Involvement.objects.filter(person=person), facts)
+
+
+def _hidden_services(user: Any) -> Q:
+    """Involvements with a sensitive service of another organisation."""
+    return Q(sensitive_category__in=list(HIDDEN_SERVICE_CATEGORIES)) & ~Q(
+        organisation_id=user.organisation_id
+    )
 
 
 def _known_involvements(
-    user: Any, person: Person, involvements: QuerySet[Involvement]
+    user: Any, person: Person, involvements: QuerySet[Involvement], facts: _Shares | None
 ) -> QuerySet[Involvement]:
     if not is_practitioner(user):
         return involvements.none()
-    hidden = Q(sensitive_category__in=list(HIDDEN_SERVICE_CATEGORIES)) & ~Q(
-        organisation_id=user.organisation_id
-    )
-    if _safeguarding_basis(user, person) or _explicit_consent(user, person):
+    facts = facts or person_facts(user, person)
+    if facts.safeguarding or facts.explicit_consent:
         return involvements
-    return involvements.exclude(hidden)
+    return involvements.exclude(_hidden_services(user))
 
 
-def _explicit_consent(user: Any, person: Person) -> bool:
-    """The person's (or their parent's) consent to share with the reader's organisation."""
-    organisation = getattr(user, "organisation", None)
-    return organisation is not None and any(
-        consent_covers(person, organisation, purpose) for purpose in ("assessment", "planning")
+def involvement_histories_visible_to(user: Any, facts: dict[int, _Shares]) -> QuerySet[Involvement]:
+    """involvement_history_visible_to for every person of a page at once (from persons_facts),
+    by the same rule, in one query."""
+    if not is_practitioner(user) or not facts:
+        return Involvement.objects.none()
+    known = [pk for pk, f in facts.items() if f.safeguarding or f.explicit_consent]
+    others = [pk for pk in facts if pk not in known]
+    return Involvement.objects.filter(
+        Q(person_id__in=known) | (Q(person_id__in=others) & ~_hidden_services(user))
     )
-
-
-def _safeguarding_basis(user: Any, person: Person) -> bool:
-    """Section 47 enquiries: the team of a stepped-up episode may know of every service."""
-    return episodes_visible_to(user).filter(persons=person, status="stepped_up").exists()
-
-
-# Shares: one organisation seeing another organisation's information about a person. ----------
-
-
-def agreements_in_force(on: date | None = None) -> list[SharingAgreement]:
-    on = on or timezone.localdate()
-    in_force = SharingAgreement.objects.filter(starts_on__lte=on).filter(
-        Q(ends_on__isnull=True) | Q(ends_on__gte=on)
-    )
-    return list(in_force.prefetch_related("parties"))
-
-
-def _covers(
-    agreement: SharingAgreement, reader_org: Any, owner_org: Any, category: str, purpose: str
-) -> bool:
-    """Both organisations are parties (a partnership-wide protocol includes everyone), and the
-    agreement covers the category and the purpose."""
-    parties = {o.pk for o in agreement.parties.all()}
-    both = agreement.covers_all_partners or {reader_org.pk, owner_org.pk} <= parties
-    return both and category in agreement.categories and purpose in agreement.purposes
-
-
-class _Shares:
-    """What decides every share between one reader and one person, each looked up at most once:
-    the person page asks about every organisation involved."""
-
-    def __init__(self, user: Any, person: Person, purpose: str):
-        self.user, self.person, self.purpose = user, person, purpose
-
-    @cached_property
-    def safeguarding(self) -> bool:
-        return _safeguarding_basis(self.user, self.person)
-
-    @cached_property
-    def agreements(self) -> list[SharingAgreement]:
-        return agreements_in_force()
-
-    @cached_property
-    def consent(self) -> ConsentRecord | None:
-        purpose = self.purpose if self.purpose in ConsentPurpose.values else "planning"
-        return consent_covers(self.person, self.user.organisation, purpose)
-
-    @cached_property
-    def break_glass(self) -> bool:
-        return _live_break_glass(self.user).filter(person=self.person).exists()
-
-    def basis(self, owner_org: Any, category: str) -> Basis | None:
-        """In order: safeguarding (s47 after step-up, with Sch. 1 para. 18 for special category
-        data); a sharing agreement covering both organisations, the category and the purpose
-        (with its Schedule 1 condition for special category data: an agreement without one does
-        not open health information); the person's consent to this organisation for this purpose
-        (explicit consent, for special category data); break-glass (vital interests). Consent
-        comes after the other bases on purpose: for safeguarding it is rarely the right one."""
-        if owner_org is not None and owner_org.pk == self.user.organisation_id:
-            return BASIS_OWN_INVOLVEMENT
-        special = category in SPECIAL_CATEGORIES
-        if self.safeguarding:
-            return BASIS_SAFEGUARDING
-        if owner_org is not None:
-            for agreement in self.agreements:
-                if special and not agreement.special_condition:
-                    continue
-                if _covers(agreement, self.user.organisation, owner_org, category, self.purpose):
-                    return Basis(
-                        agreement.lawful_basis,
-                        agreement.statutory_duty,
-                        agreement.special_condition if special else "",
-                        source=f"agreement: {agreement.name}",
-                    )
-        if self.consent is not None:
-            return Basis(
-                LawfulBasis.CONSENT,
-                condition=SpecialCondition.EXPLICIT_CONSENT if special else "",
-                source=f"consent record {self.consent.record_id}",
-            )
-        return BASIS_BREAK_GLASS if self.break_glass else None
-
-
-def share_basis(
-    user: Any, person: Person, owner_org: Any, category: str, purpose: str = "planning"
-) -> Basis | None:
-    """The lawful basis on which this reader may see what another organisation holds about this
-    person in this category, or None (then the reader sees "withheld"). See `_Shares.basis`."""
-    if not is_practitioner(user):
-        return None
-    return _Shares(user, person, purpose).basis(owner_org, category)
-
-
-def involvement_category(involvement: Involvement) -> str:
-    """What knowing the detail of an involvement reveals: health, criminal justice, or neither."""
-    sector = involvement.organisation.sector
-    if sector == Sector.HEALTH or involvement.sensitive_category in HIDDEN_SERVICE_CATEGORIES:
-        return DataCategory.HEALTH
-    if (
-        sector in (Sector.POLICE, Sector.JUSTICE)
-        or involvement.sensitive_category == SensitiveCategory.CRIMINAL_JUSTICE
-    ):
-        return DataCategory.CRIMINAL_JUSTICE
-    return DataCategory.INVOLVEMENT
-
-
-# The fields of an involvement that say what the organisation is doing; the organisation and its
-# contact stay visible, so everyone knows whom to call.
-INVOLVEMENT_DETAIL_FIELDS = frozenset({"service", "flags"})
-INVOLVEMENT_FLAGS = (
-    "child_protection_plan",
-    "child_looked_after",
-    "ehc_plan",
-    "youth_justice_order",
-)
-WITHHELD = "Withheld"
-
-
-def annotate_involvements(
-    user: Any, person: Person, involvements: list[Involvement], purpose: str = "planning"
-) -> list[Involvement]:
-    """Mark on each involvement which fields this reader may not see (`withheld`) and the basis
-    (`share_basis`) on which they see the rest. Pages, API and exports show "Withheld"."""
-    shares = _Shares(user, person, purpose) if is_practitioner(user) else None
-    bases: dict[tuple[int, str], Basis | None] = {}
-    for involvement in involvements:
-        key = (involvement.organisation_id, involvement_category(involvement))
-        if key not in bases:
-            bases[key] = shares.basis(involvement.organisation, key[1]) if shares else None
-        basis = bases[key]
-        involvement.share_basis = basis  # type: ignore[attr-defined]
-        if basis is None:
-            # Redacted in memory, so every output built from it says "withheld";
-            # Involvement.save refuses a redacted instance.
-            involvement.withheld = INVOLVEMENT_DETAIL_FIELDS  # type: ignore[attr-defined]
-            involvement.service = WITHHELD
-            for flag in INVOLVEMENT_FLAGS:
-                setattr(involvement, flag, False)
-    return involvements
 
 
 def may_see_address(user: Any, person: Person) -> bool:
@@ -489,23 +366,6 @@ def require_person(user: Any, person_id: Any, purpose: str = "casework") -> tupl
     return person, decision
 
 
-# Break-glass: emergency access beyond the user's rights, given a reason, for a limited time.
-# UK GDPR Art. 6(1)(d) and 9(2)(c): to protect someone's vital interests.
-BASIS_BREAK_GLASS = Basis(
-    LawfulBasis.VITAL_INTERESTS, condition=SpecialCondition.VITAL_INTERESTS, source="break-glass"
-)
-
-
-def _live_break_glass(user: Any) -> QuerySet[BreakGlass]:
-    """Security: only the holder's grants, and only until they expire."""
-    return BreakGlass.objects.filter(practitioner_id=user.pk, expires_at__gt=timezone.now())
-
-
-def _break_glass_ground(user: Any) -> tuple[Basis, Q]:
-    held = _live_break_glass(user).filter(person_id=OuterRef("pk"))
-    return (BASIS_BREAK_GLASS, Q(Exists(held)))
-
-
 def is_data_protection_officer(user: Any) -> bool:
     return is_practitioner(user) and user.has_role(Role.Code.DATA_PROTECTION_OFFICER)
 
@@ -514,265 +374,6 @@ def require_data_protection_officer(user: Any, *, object_type: str, object_id: A
     """The data-protection officer's pages. Security: anyone else is refused (audited) as 404."""
     if not is_data_protection_officer(user):
         raise refuse(user, object_type=object_type, object_id=object_id, purpose="data protection")
-
-
-def consent_covers(
-    person: Person, organisation: Any, purpose: str, on: date | None = None
-) -> ConsentRecord | None:
-    """The newest consent that covers sharing this person's information with this organisation
-    for this purpose on this day, or None.
-
-    Covered: given on or before the day, not expired, not withdrawn on or before the day (a
-    withdrawal counts at once), naming the organisation or its whole sector, and the purpose.
-    """
-    on = on or timezone.localdate()
-    withdrawn = ConsentRecord.objects.filter(
-        withdraws=OuterRef("pk"), event=ConsentEvent.WITHDRAWN, effective_on__lte=on
-    )
-    candidates = (
-        ConsentRecord.objects.filter(
-            person_id__in=same_person_ids(person.pk), event=ConsentEvent.GIVEN, effective_on__lte=on
-        )
-        .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=on))
-        .exclude(Exists(withdrawn))
-        .prefetch_related("organisations")
-        .order_by("-effective_on", "-pk")
-    )
-    for record in candidates:
-        named = any(o.pk == organisation.pk for o in record.organisations.all())
-        if purpose in record.purposes and (named or organisation.sector in record.sectors):
-            return record
-    return None
-
-
-# The family's own pages ------------------------------------------------------------------------
-#
-# A family account (joinedup.family) is a user with no organisation, tied to one person: it is
-# never a practitioner, so every practitioner page and API route refuses it. What it may see is
-# decided here and nowhere else.
-#
-# Decided: a family member sees an episode while they take part in it, that is while they are
-#   - one of the episode's persons, or
-#   - a family member in its team, or
-#   - someone with parental responsibility for a child in it (the front door opens an episode
-#     for the child, so parents are often not among its persons).
-# A closed episode stays visible for FAMILY_CLOSED_EPISODE_DAYS after it closed, so the family
-# can see what happened and say how it went; after that, a subject access request is the route.
-#
-# A family member may see: the plan (wanted outcomes, actions with who, when and status, including
-# their own), the team (name, organisation, part in the team, work contact), meetings (date, kind,
-# whether the family came, what the family said, decisions, how each outcome is going), and their
-# own consent records. Never: a meeting's notes or an action's notes (practitioners' own), the
-# involvement index or its sensitive categories, assessments, the chronology, incidents,
-# disagreements, requests, another person's comments, and another person's address when it is
-# confidential (always ask may_see_address). Some team members are not shown either (see
-# family_hidden_organisations): one whose organisation provides a sensitive service to someone
-# else in the family (their name would tell of that service), and one from a school, GP,
-# nursery, landlord or local group working with someone whose address is withheld from the
-# reader (their name would tell where that person is: the classic refuge failure, by another
-# route).
-
-FAMILY_CLOSED_EPISODE_DAYS = 183
-FAMILY_YOUNG_PERSON_MIN_AGE = 12
-FAMILY_WITHHELD_MEETING_FIELDS = frozenset({"notes"})
-BASIS_FAMILY_OWN = Basis(
-    LawfulBasis.PUBLIC_TASK, StatutoryDuty.CA2004_S10, source="the family's own information"
-)
-
-
-def family_account(user: Any) -> Any | None:
-    """The user's family account while it may be used (activated, not revoked), or None."""
-    if not getattr(user, "is_authenticated", False) or getattr(user, "organisation_id", None):
-        return None
-    if not getattr(user, "is_active", False):
-        return None
-    try:
-        account = user.family_account
-    except (ObjectDoesNotExist, AttributeError):
-        return None
-    if account.revoked_at is not None or account.activated_at is None:
-        return None
-    return account
-
-
-def is_family(user: Any) -> bool:
-    return family_account(user) is not None
-
-
-def _taking_part(person_id: Any) -> Q:
-    """A filter on Episode: the person takes part in it (see the decision above)."""
-    from joinedup.people.models import Relationship
-
-    in_episode = Episode.persons.through.objects.filter(
-        episode_id=OuterRef("pk"), person_id=person_id
-    )
-    in_team = TeamMember.objects.filter(
-        episode_id=OuterRef("pk"), person_id=person_id, left_at__isnull=True
-    )
-    children = Relationship.objects.filter(
-        person_id=person_id, parental_responsibility=True, relative__kind="child"
-    ).values("relative_id")
-    their_child = Episode.persons.through.objects.filter(
-        episode_id=OuterRef("pk"), person_id__in=children
-    )
-    withheld = FamilyWithholding.objects.filter(
-        episode_id=OuterRef("pk"), person_id=person_id, ended_at__isnull=True
-    )
-    return (Q(Exists(in_episode)) | Q(Exists(in_team)) | Q(Exists(their_child))) & ~Q(
-        Exists(withheld)
-    )
-
-
-def family_participants(episode: Episode, *, withheld_too: bool = False) -> QuerySet[Person]:
-    """Everyone who takes part in an episode as family (the same rule, from the other side);
-    with `withheld_too`, also those the team decided not to share it with (for the team's own
-    page about the family's accounts)."""
-    from joinedup.people.models import Relationship
-
-    children = episode.persons.filter(kind="child")
-    responsible = Relationship.objects.filter(
-        person_id=OuterRef("pk"), relative__in=children, parental_responsibility=True
-    )
-    in_team = TeamMember.objects.filter(
-        episode=episode, person_id=OuterRef("pk"), left_at__isnull=True
-    )
-    people = Person.objects.filter(
-        Q(episodes=episode) | Q(Exists(in_team)) | Q(Exists(responsible))
-    ).distinct()
-    if withheld_too:
-        return people
-    return people.exclude(
-        pk__in=FamilyWithholding.objects.filter(episode=episode, ended_at__isnull=True).values(
-            "person_id"
-        )
-    )
-
-
-def family_withholding_suggested(episode: Episode, person: Person) -> bool:
-    """Suggest not sharing an episode with someone in the family when it protects another
-    person's confidential address (a refuge) and they do not live there themselves."""
-    if person.address_confidential:
-        return False
-    return (
-        family_participants(episode, withheld_too=True)
-        .filter(address_confidential=True)
-        .exclude(pk=person.pk)
-        .exists()
-    )
-
-
-def family_episodes_visible_to(user: Any) -> QuerySet[Episode]:
-    account = family_account(user)
-    if account is None:
-        return Episode.objects.none()
-    from datetime import timedelta
-
-    closed_long_ago = timezone.now() - timedelta(days=FAMILY_CLOSED_EPISODE_DAYS)
-    return (
-        Episode.objects.filter(_taking_part(account.person_id))
-        .exclude(status="closed", closed_at__lt=closed_long_ago)
-        .exclude(status="closed", closed_at__isnull=True)
-    )
-
-
-def require_family_episode(user: Any, episode_id: Any, purpose: str = "family") -> Episode:
-    """Security: an episode the family member does not take part in answers as a missing one."""
-    found = None
-    if family_account(user) is not None:
-        try:
-            found = family_episodes_visible_to(user).filter(pk=int(episode_id)).first()
-        except (TypeError, ValueError):
-            found = None
-    if found is None:
-        raise refuse(user, object_type="episodes.episode", object_id=episode_id, purpose=purpose)
-    return found
-
-
-def family_may_be_invited(person: Person, episode: Episode) -> bool:
-    """A parent or carer taking part, or a young person of FAMILY_YOUNG_PERSON_MIN_AGE or more."""
-    if not Episode.objects.filter(_taking_part(person.pk), pk=episode.pk).exists():
-        return False
-    if person.kind != "child":
-        return True
-    age = person.age_on(timezone.localdate())
-    return age is not None and age >= FAMILY_YOUNG_PERSON_MIN_AGE
-
-
-# Sectors whose work with someone tells where they are: a school or nursery, a GP practice or
-# clinic, a landlord, a local group or provider.
-FAMILY_LOCATING_SECTORS = frozenset(
-    {Sector.EDUCATION, Sector.HEALTH, Sector.HOUSING, Sector.COMMUNITY, Sector.PRIVATE}
-)
-
-
-def family_hidden_organisations(user: Any, episode: Episode) -> frozenset[int]:
-    """Organisations whose membership of the team this family member may not know of:
-    - those providing a sensitive service (sexual or mental health, substance use, domestic
-      abuse, criminal justice, immigration) to someone else in the family, unless they work with
-      the family member too;
-    - those in a locating sector working with someone whose address is withheld from the family
-      member (a refuge: the children's new school or GP would say where they are)."""
-    account = family_account(user)
-    if account is None:
-        return frozenset()
-    others = list(family_participants(episode).exclude(pk=account.person_id))
-    involvements = current_involvements().filter(person__in=others)
-    sensitive = set(
-        involvements.exclude(sensitive_category="").values_list("organisation_id", flat=True)
-    )
-    own = current_involvements().filter(person_id=account.person_id)
-    sensitive -= set(own.values_list("organisation_id", flat=True))
-    own_home = (account.person.address, account.person.postcode)
-    # Someone living at the reader's own address (their household) is no secret to them.
-    withheld = [
-        p.pk
-        for p in others
-        if not may_see_address(user, p) and (not p.postcode or (p.address, p.postcode) != own_home)
-    ]
-    locating = involvements.filter(
-        person_id__in=withheld, organisation__sector__in=FAMILY_LOCATING_SECTORS
-    ).values_list("organisation_id", flat=True)
-    return frozenset(sensitive | set(locating))
-
-
-def family_team_visible_to(user: Any, episode: Episode) -> QuerySet[TeamMember]:
-    """The current team as this family member may know it: practitioners (but see
-    family_hidden_organisations) and the family's own members of this episode."""
-    if family_account(user) is None:
-        return TeamMember.objects.none()
-    hidden = family_hidden_organisations(user, episode)
-    return (
-        TeamMember.objects.filter(episode=episode, left_at__isnull=True)
-        .exclude(practitioner__organisation_id__in=hidden)
-        .select_related("practitioner__organisation", "practitioner__team", "person")
-    )
-
-
-def family_owns_action(user: Any, action: Any) -> bool:
-    """An action whose owner is the family member themselves, in the team of its episode."""
-    account = family_account(user)
-    return (
-        account is not None
-        and action.owner.person_id == account.person_id
-        and action.owner.episode_id == action.episode_id
-    )
-
-
-def family_consent_visible_to(user: Any) -> QuerySet[ConsentRecord]:
-    """The family member's own consent records (about them), given and withdrawn."""
-    account = family_account(user)
-    if account is None:
-        return ConsentRecord.objects.none()
-    return ConsentRecord.objects.filter(person_id__in=same_person_ids(account.person_id))
-
-
-def same_person_ids(person_id: int) -> list[int]:
-    """A person and every person merged into them: append-only records (consent) stay on the
-    person they were made for, and are read for both after a merge."""
-    return [
-        person_id,
-        *Person.objects.filter(merged_into_id=person_id).values_list("pk", flat=True),
-    ]
 
 
 # Partnership health (insight, issue #7) -----------------------------------------------------
@@ -837,20 +438,6 @@ def open_episodes_about(user: Any, person_ids: list[int]) -> dict[int, list[Epis
             if person.pk in person_ids:
                 found.setdefault(person.pk, []).append(EpisodeSighting(episode, episode.pk in mine))
     return found
-
-
-def family_may_read_words(user: Any, meeting: Any) -> bool:
-    """What someone in the family said at a meeting: the speaker sees their own words; the rest
-    of the family only what the team shared. Words nobody is named for stay with the team."""
-    account = family_account(user)
-    if account is None or not meeting.family_said:
-        return False
-    return bool(meeting.family_said_shared or meeting.family_said_by_id == account.person_id)
-
-
-def family_may_read_decision(user: Any, decision: Any) -> bool:
-    """Only decisions the team marked as shared with the family; internal ones never."""
-    return family_account(user) is not None and bool(decision.shared_with_family)
 
 
 # Service directory and referrals (directory, issue 18) ----------------------------------------
@@ -936,3 +523,96 @@ def family_referrals_visible_to(user: Any) -> QuerySet[Any]:
     if family_account(user) is None:
         return Referral.objects.none()
     return Referral.objects.filter(episode__in=family_episodes_visible_to(user).values("pk"))
+
+
+__all__ = [
+    "BASIS_BREAK_GLASS",
+    "BASIS_EPISODE",
+    "BASIS_FAMILY_OWN",
+    "BASIS_FRONT_DOOR",
+    "BASIS_OWN_INVOLVEMENT",
+    "BASIS_OWN_REQUEST",
+    "BASIS_SAFEGUARDING",
+    "FAMILY_CLOSED_EPISODE_DAYS",
+    "FAMILY_LOCATING_SECTORS",
+    "FAMILY_WITHHELD_MEETING_FIELDS",
+    "FAMILY_YOUNG_PERSON_MIN_AGE",
+    "INVOLVEMENT_DETAIL_FIELDS",
+    "INVOLVEMENT_FLAGS",
+    "WITHHELD",
+    "agreements_in_force",
+    "annotate_involvements",
+    "consent_covers",
+    "family_account",
+    "family_consent_visible_to",
+    "family_episodes_visible_to",
+    "family_hidden_organisations",
+    "family_may_be_invited",
+    "family_may_read_decision",
+    "family_may_read_words",
+    "family_owns_action",
+    "family_participants",
+    "family_team_visible_to",
+    "family_withholding_suggested",
+    "involvement_category",
+    "is_family",
+    "is_practitioner",
+    "person_facts",
+    "persons_facts",
+    "require_family_episode",
+    "same_person_ids",
+    "share_basis",
+]
+
+# The statutory path, webhooks and the daily record keep their rules in modules of their own; the
+# policy names them all. Imported last: those modules reach back into this one for refusals and
+# person decisions.
+from joinedup.sharing.protection_policy import (  # noqa: E402
+    BASIS_CENSUS,
+    BASIS_CHILD_PROTECTION,
+    BASIS_DUTY_TO_SHARE,
+    DUTY_TO_SHARE_SECTORS,
+    child_protection_teams_visible_to,
+    may_configure_child_protection_teams,
+    may_make_census_return,
+    protection_cases_visible_to,
+    require_census_maker,
+    require_child_protection_team,
+    require_protection_case,
+    under_duty_to_share,
+)
+from joinedup.sharing.record_policy import (  # noqa: E402
+    RECORD_SHARED_WITH_TEAM,
+    family_record_persons,
+    family_records_visible_to,
+    record_decision,
+    records_visible_to,
+)
+from joinedup.sharing.told import (  # noqa: E402
+    organisations_told_of_episode,
+    organisations_told_of_involvement,
+    organisations_told_of_request,
+)
+
+__all__ += [
+    "BASIS_CENSUS",
+    "BASIS_CHILD_PROTECTION",
+    "BASIS_DUTY_TO_SHARE",
+    "DUTY_TO_SHARE_SECTORS",
+    "RECORD_SHARED_WITH_TEAM",
+    "child_protection_teams_visible_to",
+    "family_record_persons",
+    "family_records_visible_to",
+    "may_configure_child_protection_teams",
+    "may_make_census_return",
+    "organisations_told_of_episode",
+    "organisations_told_of_involvement",
+    "organisations_told_of_request",
+    "protection_cases_visible_to",
+    "record_decision",
+    "records_visible_to",
+    "require_census_maker",
+    "require_child_protection_team",
+    "require_protection_case",
+    "under_duty_to_share",
+]

@@ -406,10 +406,13 @@ def sharing_decision_record(
     reasons: str,
     family_told: str = "",
     not_told_reason: str = "",
+    more_detrimental_reasons: str = "",
 ) -> SharingDecision:
     """Record a decision to share or not to share: what, with whom, why, on what basis.
 
-    Whether the family was told is recorded beside it (a SharingNotice), never as consent.
+    Whether the family was told is recorded beside it (a SharingNotice), never as consent. A
+    decision not to disclose although the duty to share applied (Children Act 2004 s16LA) gives
+    why disclosure would be more detrimental to the child; the data protection officer sees those.
     """
     policy.require_person(actor, person.pk, "sharing decision")
     _check_sharing_decision(
@@ -426,6 +429,12 @@ def sharing_decision_record(
         family_told=family_told,
         not_told_reason=not_told_reason,
     )
+    if more_detrimental_reasons.strip() and choice == ShareChoice.SHARE:
+        raise ApplicationError(
+            "Only a decision not to disclose says why disclosure would be more detrimental to "
+            "the child",
+            field="more_detrimental_reasons",
+        )
     sharing = choice == ShareChoice.SHARE
     record = SharingDecision.objects.create(
         person=person,
@@ -438,6 +447,7 @@ def sharing_decision_record(
         statutory_duty=statutory_duty if sharing else "",
         special_condition=special_condition if sharing else "",
         reasons=reasons.strip(),
+        more_detrimental_reasons=more_detrimental_reasons.strip(),
         family_told=family_told,
         decided_by=actor,
         organisation=_organisation_of(actor),
@@ -470,6 +480,7 @@ def sharing_decision_record(
             + ([recipient_other] if recipient_other else []),
             "categories": record.categories,
             "family_told": family_told,
+            "duty_to_share_withheld": bool(record.more_detrimental_reasons),
         },
     )
     return record

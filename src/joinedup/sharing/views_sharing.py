@@ -51,6 +51,7 @@ def sharing_decision_new(request: AuthedRequest, person_id: int) -> HttpResponse
             reasons=data["reasons"],
             family_told=data["family_told"],
             not_told_reason=data["not_told_reason"],
+            more_detrimental_reasons=data["more_detrimental_reasons"],
         )
         if done is not None:
             messages.success(request, "Sharing decision recorded.")

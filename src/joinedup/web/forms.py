@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 
 WIDGET_CLASSES = {
     forms.TextInput: "govuk-input",
@@ -177,3 +177,27 @@ def call_service(form: Any, service: Any, **kwargs: Any) -> Any:
     except ApplicationError as error:
         form.add_application_error(error.field, error.message)
         return None
+
+
+class PasswordResetRequestForm(GovukFormMixin, PasswordResetForm):
+    """Django's own reset: an email with a single-use link, sent only to active accounts."""
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = "Email address"
+        self.fields["email"].error_messages["required"] = "Enter your email address"
+        self.fields["email"].error_messages["invalid"] = (
+            "Enter an email address in the correct format, like name@example.org"
+        )
+
+
+class NewPasswordForm(GovukFormMixin, SetPasswordForm):
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].label = "New password"
+        self.fields[
+            "new_password1"
+        ].help_text = (
+            "At least 12 characters; not a common password, not only numbers, not like your name"
+        )
+        self.fields["new_password2"].label = "Confirm new password"

@@ -15,16 +15,25 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from joinedup.audit import services as audit
+from joinedup.audit.models import Action
 from joinedup.errors import NotFound
 from joinedup.partnership import selectors as partnership_selectors
 from joinedup.partnership.models import Sector
 from joinedup.people import selectors as people_selectors
 from joinedup.sharing import policy
-from joinedup.web.forms import PersonSearchForm, SignInForm, TwoFactorForm
+from joinedup.web.forms import (
+    NewPasswordForm,
+    PasswordResetRequestForm,
+    PersonSearchForm,
+    SignInForm,
+    TwoFactorForm,
+)
 
 
 def not_found_as_404(view: Any) -> Any:
@@ -42,6 +51,12 @@ class SignInView(auth_views.LoginView):
     template_name = "web/sign_in.html"
     form_class = SignInForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        # A password sign-in: officers' and administrators' accounts then need a second factor.
+        self.request.session["joinedup_sign_in"] = "password"
+        return response
 
 
 class SignOutView(auth_views.LogoutView):
@@ -159,3 +174,37 @@ def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 def error_500(request: HttpRequest) -> HttpResponse:
     return render(request, "web/500.html", status=500)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Security: the same answer whether or not an account has the address."""
+
+    template_name = "web/password_reset.html"
+    form_class = PasswordResetRequestForm
+    email_template_name = "web/email/password_reset.txt"
+    subject_template_name = "web/email/password_reset_subject.txt"
+    success_url = reverse_lazy("web:password-reset-sent")
+
+
+class PasswordResetSentView(auth_views.PasswordResetDoneView):
+    template_name = "web/password_reset_sent.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "web/password_reset_confirm.html"
+    form_class = NewPasswordForm
+    success_url = reverse_lazy("web:password-reset-complete")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        audit.record(
+            actor=form.user,
+            action=Action.UPDATE,
+            obj=form.user,
+            purpose="password reset by email",
+        )
+        return response
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "web/password_reset_complete.html"

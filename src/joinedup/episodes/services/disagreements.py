@@ -26,6 +26,7 @@ from joinedup.episodes.services.team import (
 )
 from joinedup.errors import ApplicationError
 from joinedup.frontdoor import timeliness
+from joinedup.integrations import webhooks
 from joinedup.partnership import notify
 from joinedup.partnership.models import Practitioner
 
@@ -221,6 +222,7 @@ def incident_record(
         recorded_by=actor,
     )
     _audit(actor, AuditAction.CREATE, incident, episode, kind=kind)
+    webhooks.episode_event(event="episode.critical_incident", episode=episode, kind=kind)
     # Urgent: every member is told at once, in joinedup and by email.
     _tell_team(
         episode,

@@ -26,6 +26,7 @@ from joinedup.episodes.services.team import (
     add_lead_as_member,
 )
 from joinedup.errors import ApplicationError, NotFound
+from joinedup.integrations import webhooks
 from joinedup.partnership import notify
 from joinedup.partnership.models import Practitioner, Profession, Role, Sector
 from joinedup.sharing import policy
@@ -77,6 +78,7 @@ def _lead_change(
     )
     episode.refresh_from_db()
     _audit(actor, AuditAction.UPDATE, episode, episode, lead_professional=to.pk)
+    webhooks.episode_event(event="episode.lead_changed", episode=episode)
     _tell_team(
         episode,
         subject=f"Lead professional changed for {episode.reference}",

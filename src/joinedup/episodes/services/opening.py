@@ -12,6 +12,7 @@ from joinedup.chronology import services as chronology
 from joinedup.episodes.models import Episode, EpisodeStatus, EpisodeStatusChange
 from joinedup.episodes.services.team import add_lead_as_member
 from joinedup.errors import ApplicationError
+from joinedup.integrations import webhooks
 from joinedup.partnership import notify
 from joinedup.partnership.models import Practitioner
 from joinedup.people import services as people_services
@@ -62,6 +63,7 @@ def episode_create(
         purpose="episode",
         lawful_basis=policy.BASIS_EPISODE,
     )
+    webhooks.episode_event(event="episode.opened", episode=episode)
     notify.send(
         [lead_professional],
         subject=f"You are lead professional for {episode.reference}",

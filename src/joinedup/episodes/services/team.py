@@ -19,6 +19,7 @@ from joinedup.episodes.models import (
     TeamMember,
 )
 from joinedup.errors import ApplicationError, NotFound
+from joinedup.integrations import webhooks
 from joinedup.partnership import notify
 from joinedup.partnership.models import Practitioner
 from joinedup.people.models import Person
@@ -123,6 +124,7 @@ def member_add(
         episode=episode, practitioner=practitioner, person=person, role=role.strip()
     )
     _audit(actor, AuditAction.CREATE, member, episode)
+    webhooks.episode_event(event="episode.member_added", episode=episode, member_id=member.pk)
     if practitioner is not None:
         notify.send(
             [practitioner],

@@ -23,6 +23,7 @@ from joinedup.insight.models import (
 from joinedup.insight.reading import Casework
 from joinedup.insight.rebuild.common import PERIODS, _Rows
 from joinedup.insight.rebuild.surveys import _PairRatings
+from joinedup.outcomes.prompts import outcome_prompts
 
 QUARTER_DAYS = 91
 
@@ -93,6 +94,7 @@ def _prompts(
         found.append((p, "", ""))
     for p in prompts.first_meeting_slower(series["days_to_first_meeting"]):
         found.append((p, "", ""))
+    found.extend(outcome_prompts(casework.as_of))
     return [_prompt_row(p, link, key, names) for p, link, key in found]
 
 

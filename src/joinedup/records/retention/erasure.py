@@ -41,6 +41,7 @@ from joinedup.people.models import (
     Person,
     SourceRecord,
 )
+from joinedup.recording import services as recording
 from joinedup.records.models import LegalHold, RecordType, RetentionRule, Tombstone
 from joinedup.records.retention.rules import (
     PURPOSE,
@@ -156,6 +157,8 @@ def _delete_request(request_ids: Iterable[int], counts: _Counts) -> None:
 def _delete_episode(episode_ids: Iterable[int], counts: _Counts) -> None:
     """An episode and everything in it. PROTECT links inside an episode are removed in order."""
     ids = list(episode_ids)
+    for records in recording.erasure_querysets(episode_ids=ids):
+        counts.deleted(records)
     counts.deleted(PlanAction.objects.filter(episode_id__in=ids))
     counts.deleted(Disagreement.objects.filter(decision__episode_id__in=ids))
     counts.deleted(Attendance.objects.filter(meeting__episode_id__in=ids))
@@ -278,6 +281,8 @@ def _delete_own_records(ids: list[int], counts: _Counts) -> None:
 
     counts.deleted(ChronologyEntry.objects.filter(person_id__in=ids))
     counts.deleted(PatternAlert.objects.filter(person_id__in=ids))
+    for records in recording.erasure_querysets(person_ids=ids):
+        counts.deleted(records)
     _delete_consent_records(ids, counts)
     counts.deleted(SharingDecision.objects.filter(person_id__in=ids))
     counts.deleted(SharingNotice.objects.filter(person_id__in=ids))

@@ -3,10 +3,17 @@
 from django.db import migrations, models
 
 
+def reinstall_triggers(apps, schema_editor):
+    # SQLite rebuilt people_person for the fields and constraints below, dropping its triggers.
+    from joinedup.people.db_triggers import install
+
+    install(schema_editor)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('people', '0002_dates_not_in_future'),
+        ('people', '0004_merge_20261203_1433'),
     ]
 
     operations = [
@@ -32,4 +39,5 @@ class Migration(migrations.Migration):
             model_name='person',
             constraint=models.CheckConstraint(condition=models.Q(('nhs_number_absent_reason', ''), ('nhs_number', ''), _connector='OR'), name='person_nhs_reason_only_when_absent'),
         ),
+        migrations.RunPython(reinstall_triggers, migrations.RunPython.noop),
     ]

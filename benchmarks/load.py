@@ -1,0 +1,226 @@
+"""A bounded load test of `joinedup serve` on 127.0.0.1: concurrent users on a weighted mix of
+daily pages, for a fixed time and at most a fixed number of requests, then it stops by itself.
+
+Used by `make bench-scale` (benchmarks/scale.py); on its own:
+
+    python benchmarks/load.py postgres://postgres@127.0.0.1:5432/bench_1m --users 20 --duration 60
+
+The signed-in sessions are made in the database beforehand (as the test client does), so the
+measurement is of the pages, not of password hashing. Only the loopback address is ever sent
+a request.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+HOST = "127.0.0.1"  # never anything else
+SECRET = "bench-scale-only-" + "x" * 40
+MAX_REQUESTS = 100_000
+
+# (weight, actor, path): what 20 practitioners do all day, most often first.
+MIX = [
+    (20, "school", "/"),
+    (10, "large_org", "/"),
+    (8, "school", "/?name=smith"),
+    (4, "large_org", "/?name=smith"),
+    (15, "school", "/people/{person}/"),
+    (10, "school", "/my-work/"),
+    (5, "lead", "/my-work/"),
+    (8, "reader", "/episodes/{episode}/"),
+    (5, "reader", "/episodes/{episode}/chronology/"),
+    (5, "school", "/api/v1/people"),
+    (4, "school", "/requests/"),
+    (3, "front_door", "/front-door/"),
+    (3, "school", "/notifications/"),
+]
+
+
+def _sessions() -> None:
+    """In a child process against the database: sign the actors in, print cookies and paths."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "joinedup.config.settings")
+    import django
+
+    django.setup()
+    import scale
+    from django.test import Client
+
+    a = scale.actors()
+    users = {
+        "school": a["school"],
+        "large_org": a["large_org"],
+        "lead": a["lead"],
+        "reader": a["episode_reader"],
+        "front_door": a["front_door"],
+    }
+    cookies = {}
+    for name, user in users.items():
+        client = Client()
+        client.force_login(user)
+        cookies[name] = client.cookies["sessionid"].value
+    fill = {"person": a["person"].pk, "episode": a["episode"].pk}
+    print("SESSIONS " + json.dumps({"cookies": cookies, "fill": fill}), flush=True)
+
+
+def _environment(url: str, var: str) -> dict[str, str]:
+    env = dict(os.environ, DATABASE_URL=url, SECRET_KEY=SECRET, JOINEDUP_DEBUG="false")
+    env.update(JOINEDUP_HTTPS="false", ALLOWED_HOSTS=f"{HOST},testserver", JOINEDUP_VAR=var)
+    env["EMAIL_BACKEND"] = "django.core.mail.backends.dummy.EmailBackend"
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    return env
+
+
+def _wait_until_up(port: int, seconds: float = 120) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            connection = http.client.HTTPConnection(HOST, port, timeout=2)
+            connection.request("GET", "/sign-in/", headers={"Host": HOST})
+            if connection.getresponse().status == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.5)
+    raise SystemExit(f"joinedup serve did not answer on {HOST}:{port}")
+
+
+def _user(
+    port: int, cookies: dict[str, str], fill: dict[str, int], until: float, seed: int, out: Any
+) -> None:
+    rng = random.Random(seed)
+    weights = [w for w, _, _ in MIX]
+    connection = http.client.HTTPConnection(HOST, port, timeout=30)
+    while time.monotonic() < until and len(out["samples"]) < MAX_REQUESTS:
+        _, actor, path = rng.choices(MIX, weights)[0]
+        headers = {"Host": HOST, "Cookie": f"sessionid={cookies[actor]}"}
+        began = time.perf_counter()
+        try:
+            connection.request("GET", path.format(**fill), headers=headers)
+            response = connection.getresponse()
+            response.read()
+            status = response.status
+        except (OSError, http.client.HTTPException):
+            connection.close()
+            connection = http.client.HTTPConnection(HOST, port, timeout=30)
+            status = 0
+        with out["lock"]:
+            out["samples"].append((time.perf_counter() - began) * 1000)
+            if status != 200:
+                out["errors"][status] = out["errors"].get(status, 0) + 1
+    connection.close()
+
+
+def run(url: str, *, port: int, users: int, duration: int, cwd: Path, workers: int = 3) -> dict:
+    var = tempfile.mkdtemp(prefix="joinedup-load-")
+    env = _environment(url, var)
+    made = subprocess.run(
+        [sys.executable, str(HERE / "load.py"), "--sessions"],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=HERE,
+    )
+    line = next((x for x in made.stdout.splitlines() if x.startswith("SESSIONS ")), None)
+    if line is None:
+        raise SystemExit(f"could not sign the load test's users in:\n{made.stderr[-3000:]}")
+    sessions = json.loads(line.removeprefix("SESSIONS "))
+    serve = [sys.executable, "-m", "joinedup.config.cli", "serve", "--plain-http", "--no-migrate"]
+    serve += ["--bind", f"{HOST}:{port}", "--workers", str(workers), "--quiet-access-log"]
+    server = subprocess.Popen(
+        serve, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        _wait_until_up(port)
+        out: dict[str, Any] = {"samples": [], "errors": {}, "lock": threading.Lock()}
+        load_before = os.getloadavg()
+        began = time.monotonic()
+        until = began + duration
+        threads = [
+            threading.Thread(
+                target=_user,
+                args=(port, sessions["cookies"], sessions["fill"], until, i, out),
+            )
+            for i in range(users)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        elapsed = time.monotonic() - began
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            server.kill()  # the server this test started, and only it
+            server.wait()
+    samples = sorted(out["samples"])
+    cuts = statistics.quantiles(samples, n=100, method="inclusive")
+    return {
+        "users": users,
+        "workers": workers,
+        "seconds": round(elapsed, 1),
+        "requests": len(samples),
+        "per_second": len(samples) / elapsed,
+        "p50": cuts[49],
+        "p95": cuts[94],
+        "p99": cuts[98],
+        "errors": out["errors"],
+        "load_before": " ".join(f"{x:.2f}" for x in load_before),
+        "load_after": " ".join(f"{x:.2f}" for x in os.getloadavg()),
+    }
+
+
+def report(r: dict) -> list[str]:
+    met = r["per_second"] >= 40 and r["p95"] <= 250 and not r["errors"]
+    return [
+        f"load test at 1M: {r['users']} concurrent users, `joinedup serve` with {r['workers']} "
+        f"workers on {HOST}, {r['seconds']} s: {r['requests']:,} requests, "
+        f"{r['per_second']:.1f} requests/s, p50 {r['p50']:.0f} ms, p95 {r['p95']:.0f} ms, "
+        f"p99 {r['p99']:.0f} ms, errors {r['errors'] or 'none'}; "
+        f"target >= 40 requests/s with p95 <= 250 ms: {'met' if met else 'NOT met'}; "
+        f"load average before {r['load_before']}, after {r['load_after']}",
+    ]
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv == ["--sessions"]:
+        sys.path.insert(0, str(HERE.parent / "src"))
+        sys.path.insert(0, str(HERE))
+        _sessions()
+        return 0
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("database_url")
+    parser.add_argument("--users", type=int, default=20)
+    parser.add_argument("--duration", type=int, default=60)
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", "8112")))
+    args = parser.parse_args(argv)
+    result = run(
+        args.database_url,
+        port=args.port,
+        users=args.users,
+        duration=args.duration,
+        cwd=HERE.parent,
+        workers=args.workers,
+    )
+    print("\n".join(report(result)))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,75 @@
+"""The background jobs. Each is safe to run again: a worker killed mid-job leaves its job to
+another worker, which must not write anything twice."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from joinedup.jobs.models import StoredUpload
+from joinedup.jobs.queue import Retry, job
+
+# Long jobs that record their own failures: one retry covers a worker lost mid-job.
+LONG = Retry(max_attempts=3, first_delay=timedelta(seconds=30))
+
+
+@job(retry=LONG)
+def import_records(*, job_id: int, upload_id: int) -> None:
+    """Load an agency's uploaded file. Loading again updates rather than duplicates, so a load
+    cut short by a lost worker is simply run again from the start."""
+    from joinedup.identity import services
+    from joinedup.identity.models import ImportJob
+
+    upload = StoredUpload.objects.filter(pk=upload_id).first()
+    if upload is None or ImportJob.objects.filter(pk=job_id).exclude(status="running").exists():
+        return  # finished before its worker was lost: nothing to do again
+    services.import_job_run(job_id=job_id, path=upload.name, data=bytes(upload.data))
+    StoredUpload.objects.filter(pk=upload_id).delete()
+
+
+@job(retry=LONG)
+def linkage_run(*, run_id: int) -> None:
+    from joinedup.identity import linking
+
+    linking.linkage_job_run(run_id=run_id)
+
+
+@job(retry=LONG)
+def insight_rebuild(*, build_id: int) -> None:
+    from joinedup.insight import rebuild
+    from joinedup.insight.models import BuildStatus, InsightBuild
+
+    if InsightBuild.objects.filter(pk=build_id, status=BuildStatus.DONE).exists():
+        return
+    rebuild.build_run(build_id=build_id)
+
+
+@job(retry=LONG)
+def insight_rebuild_nightly() -> None:
+    """The nightly partnership-health rebuild, started by the worker's schedule."""
+    from joinedup.insight import services
+
+    services.build_start(actor=None)
+
+
+@job()
+def retention_due_list() -> int:
+    """Tell the data protection officers each morning how many records are past their period."""
+    from joinedup.jobs import scheduled
+
+    return scheduled.retention_due_tell()
+
+
+@job(retry=Retry(max_attempts=1))
+def webhook_deliver(*, delivery_id: int) -> None:
+    """One try of one webhook delivery; the delivery keeps its own retries and backoff."""
+    from joinedup.integrations import webhooks
+
+    webhooks.delivery_attempt(delivery_id=delivery_id)
+
+
+@job()
+def webhook_retries() -> int:
+    """Deliveries whose next try is due (every minute, from the worker's schedule)."""
+    from joinedup.integrations import webhooks
+
+    return webhooks.deliveries_due_enqueue()

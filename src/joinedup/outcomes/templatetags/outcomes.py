@@ -1,0 +1,17 @@
+"""The distance-travelled summary other pages show (the closure summary on the episode page)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from joinedup.outcomes import selectors
+
+register = template.Library()
+
+
+@register.inclusion_tag("outcomes/includes/summary.html")
+def distance_summary(user: Any, episode_id: int) -> dict[str, Any]:
+    """First against latest for every outcome, both voices side by side (through the policy)."""
+    return {"view": selectors.episode_outcomes(user=user, episode_id=episode_id)}
