@@ -66,7 +66,8 @@ bench-scale: install
 	$(BIN)/python benchmarks/scale.py $(BENCH_ARGS)
 
 bench-identity: install
-	$(BIN)/python benchmarks/identity/run.py --records $(or $(RECORDS),1000000)
+	$(BIN)/python -m pip install --quiet --editable '.[dev,bench]'
+	$(BIN)/python benchmarks/identity/run.py --suite --records $(or $(RECORDS),1000000)
 
 clean:
 	rm -rf $(VENV) $(CIN_VENV) node_modules var test-artifacts

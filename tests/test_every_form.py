@@ -727,6 +727,7 @@ NO_FORM = {
     "frontdoor:my-requests",
     "frontdoor:request-sent",
     "frontdoor:timeliness",
+    "identity:children",
     "identity:import",
     "identity:linkage",
     "identity:review",
@@ -848,6 +849,8 @@ SUBMITTED_ELSEWHERE = {
     "test_the_lead_acknowledges_an_alert",
     "identity:candidate": "tests/identity/test_review_and_merge.py::"
     "test_review_pages_show_the_evidence_and_take_the_decision",
+    "identity:child-nhs": "tests/identity/test_child_identifier.py::"
+    "test_the_form_records_the_reason_and_the_number",
     "identity:linkage-start": "tests/identity/test_linkage_pages.py::"
     "test_a_run_is_started_from_the_review_queue_and_watched",
     "insight:rebuild": "tests/insight/test_views.py::"

@@ -88,3 +88,25 @@ def test_the_outcome_does_not_depend_on_the_order_pairs_arrive_in(seed):
     assert again.person_of == first.person_of and again.candidates == first.candidates
     # Anchors always keep their own person.
     assert all(first.person_of[anchor(p)] == p for p in range(1, 4))
+
+
+def test_two_nhs_numbers_never_meet_in_one_person_unless_confirmed():
+    a, b = "9434765919", "4010232137"
+    nodes = [
+        Node(anchor(1), 1, fixed=True, nhs_number=a),
+        Node(rec(1), None, nhs_number=b),  # scores high, but holds another number
+        Node(rec(2), None),  # no number: free to join
+        Node(rec(3), 1, fixed=True, nhs_number=b),  # confirmed by a reviewer: kept
+    ]
+    edges = [Edge(anchor(1), rec(1), 0.99), Edge(rec(1), rec(2), 0.97)]
+    outcome = cluster(nodes, edges, automatic=0.9)
+    assert outcome.person_of[rec(1)] != 1 and outcome.person_of[rec(2)] != 1
+    assert outcome.person_of[rec(3)] == 1
+    assert outcome.refusals[anchor(1), rec(1)] == "two different NHS numbers"
+    chained = cluster(
+        [Node(rec(1), None, upn="A1"), Node(rec(2), None), Node(rec(3), None, upn="B2")],
+        [Edge(rec(1), rec(2), 0.99), Edge(rec(2), rec(3), 0.95)],
+        automatic=0.9,
+    )
+    assert chained.person_of[rec(1)] == chained.person_of[rec(2)] != chained.person_of[rec(3)]
+    assert chained.refusals[rec(2), rec(3)] == "two different unique pupil numbers"

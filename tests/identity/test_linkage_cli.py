@@ -26,10 +26,12 @@ def test_link_writes_persons_and_the_model(tmp_path: Path, synthetic_csv: Path, 
     assert list(rows[0]) == ["source", "record_id", "person_id", "match_probability"]
     assert len(rows) == 4000
     assert 1000 < len({row["person_id"] for row in rows}) < 4000
-    linked = [row for row in rows if row["match_probability"]]
-    assert linked and all(float(row["match_probability"]) >= 0.9 for row in linked)
-    assert "not understood" in capsys.readouterr().err
     saved = json.loads(model_path.read_text())
+    # A new model's threshold is chosen from the data, within its bounds, and kept.
+    assert 0.5 <= saved["threshold"] <= 0.99
+    linked = [row for row in rows if row["match_probability"]]
+    assert linked and all(float(row["match_probability"]) >= saved["threshold"] for row in linked)
+    assert "not understood" in capsys.readouterr().err
     assert saved["model_version"] == MODEL_VERSION
     assert saved["splink_settings"]["comparisons"]
 
@@ -93,3 +95,56 @@ def test_too_few_records_to_train_is_a_clear_error(tmp_path, capsys) -> None:
     assert main(["link", str(path), "--out", str(tmp_path / "out.csv")]) == 1
     assert "needs at least" in capsys.readouterr().err
     assert not (tmp_path / "out.csv").exists()
+
+
+def test_a_run_links_what_it_can_and_names_each_problem(
+    tmp_path: Path, synthetic_csv: Path, capsys
+) -> None:
+    rows = _read(synthetic_csv)
+    rows[4]["date_of_birth"] = "31/02/2015"
+    rows[6]["nhs_number"] = "9434765918"
+    edited = tmp_path / "gp.csv"
+    with edited.open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    broken = tmp_path / "police.csv"
+    broken.write_text("source,given_name\npolice,Bill\n")
+    out = tmp_path / "persons.csv"
+    key = f"{rows[0]['source']}:{rows[0]['record_id']}"
+    code = cli.main(["link", str(edited), str(broken), "--out", str(out), "--explain", key])
+    assert code == 0 and len(_read(out)) == len(rows)
+    captured = capsys.readouterr()
+    assert "police.csv: the first line must be a header" in captured.err
+    assert "missing: record_id; this file was not linked" in captured.err
+    assert "gp.csv, line 6, column date_of_birth: '31/02/2015' is not a date" in captured.err
+    assert "gp.csv, line 8, column nhs_number: '9434765918' is not a valid NHS number" in (
+        captured.err
+    )
+    assert "values treated as missing" in captured.err
+    assert captured.out.startswith(f"{key} is in person ")
+    assert "threshold" in captured.out
+    unknown = cli.main(["link", str(edited), "--out", str(out), "--explain", "nobody:0"])
+    assert unknown == 1 and "no record with that id" in capsys.readouterr().err
+
+
+def test_explain_names_the_cannot_link_rule(tmp_path: Path) -> None:
+    from joinedup.identity.linkage import coherence, explain, reading
+    from tests.identity.conftest import write_rows
+
+    base = {"given_name": "Amira", "family_name": "Khan", "date_of_birth": "2015-03-04",
+            "sex": "F", "postcode": "LS6 2AB", "address": "4 Mill Lane"}  # fmt: skip
+    path = write_rows(tmp_path / "a.csv", [
+        {**base, "source": "gp", "record_id": "1", "nhs_number": "9434765919"},
+        {**base, "source": "hospital", "record_id": "2", "nhs_number": "4010232137"},
+    ])  # fmt: skip
+    table = reading.read_records([path]).table
+    records = coherence.Records.from_table(table)
+    done = coherence.cluster(records, [(0, 1, 0.99, False)], 0.9)
+    assert done.person == [1, 2]
+    refusals = {(r.left, r.right): r for r in done.refusals}
+    outcome = explain._outcome(0, 1, False, done.person, refusals, table)
+    assert outcome == (
+        "refused by the cannot-link rule 'two different NHS numbers' (between gp:1 and hospital:2)"
+    )
+    assert explain.find_row(table, "hospital:2") == 1 and explain.find_row(table, "1") == 0

@@ -38,7 +38,7 @@ def test_values_are_normalised(tmp_path: Path) -> None:
 def test_bad_values_are_missing_and_counted(tmp_path: Path) -> None:
     bad = {**GOOD, "record_id": "2", "date_of_birth": "2015-02-30", "postcode": "NOT A CODE",
            "nhs_number": "9434765918", "sex": "unknown"}  # fmt: skip
-    typo = {**GOOD, "record_id": "3", "date_of_birth": "04/03/2015", "nhs_number": ""}
+    typo = {**GOOD, "record_id": "3", "date_of_birth": "31/31/2015", "nhs_number": ""}
     result = read_records([write_rows(tmp_path / "a.csv", [GOOD, bad, typo])])
     rows = result.table.to_pylist()
     assert rows[1]["date_of_birth"] is None

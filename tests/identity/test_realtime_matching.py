@@ -155,3 +155,21 @@ def test_the_import_command_says_when_records_wait_for_a_run(tmp_path, maya, sch
     path.write_text(f"{RECORD_HEADER}\nS1,{MAYA}\n", encoding="utf-8")
     call_command("import", "records", str(path), agency=school.code, verbosity=1)
     assert "run `joinedup link-records`" in capsys.readouterr().out
+
+
+def test_probably_the_same_person_catches_one_letter_of_a_given_name(saved_model, school, teacher):
+    from joinedup.identity import conf, selectors
+
+    joanne = factories.person(
+        "Joanne", "Byrne", date(1988, 6, 14), sex="female", postcode="LS6 2AB"
+    )
+    factories.involvement(school, joanne)
+    shown = selectors.probable_matches(
+        user=teacher,
+        details={
+            "given_name": "Joanna", "family_name": "Byrne", "date_of_birth": date(1988, 6, 14),
+            "postcode": "LS6 2AB",
+        },
+    )  # fmt: skip
+    assert [item.person for item in shown] == [joanne]
+    assert shown[0].match.probability >= conf.linkage_settings().thresholds.review

@@ -8,7 +8,7 @@ from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from joinedup.errors import ApplicationError, NotFound
-from joinedup.identity import linkage_runs, review, services
+from joinedup.identity import children, linkage_runs, review, services
 from joinedup.identity.models import PersonMerge
 from joinedup.identity.records import RecordFileError, parse
 from joinedup.partnership.models import Organisation
@@ -166,3 +166,122 @@ def start_linkage(request: AuthedRequest, body: LinkageRunIn) -> Any:
 )
 def get_linkage(request: AuthedRequest, run_id: int) -> Any:
     return linkage_runs.run_get(user=request.user, run_id=run_id)
+
+
+# --- The consistent child identifier ----------------------------------------------------------
+
+
+class ChildIdentifierOut(Schema):
+    id: int
+    reference: str
+    given_name: str
+    family_name: str
+    date_of_birth: str | None
+    nhs_number: str
+    nhs_number_status: str = Field(description="verified (traced), unverified or absent")
+    nhs_number_absent_reason: str = Field(
+        description="unreasonable_delay, detrimental, or empty when a number is recorded"
+    )
+
+
+class ChildIdentifierPageOut(Schema):
+    count: int
+    page: int
+    pages: int
+    items: list[ChildIdentifierOut]
+
+
+class ChildNhsNumberIn(Schema):
+    nhs_number: str = ""
+    verified: bool = False
+    absent_reason: str = Field("", description="unreasonable_delay or detrimental")
+
+
+class TraceIn(Schema):
+    given_name: str = ""
+    family_name: str = ""
+    date_of_birth: str = Field("", description="YYYY-MM-DD")
+    sex: str = ""
+    postcode: str = ""
+    address: str = ""
+    nhs_number: str = ""
+
+
+class TraceCandidateOut(Schema):
+    person_id: int
+    reference: str
+    probability: float
+
+
+class TraceOut(Schema):
+    outcome: str = Field(
+        description="match, potential_match, low_confidence, many_matches or no_match"
+    )
+    candidates: list[TraceCandidateOut]
+
+
+def _child_out(person: Person) -> dict[str, Any]:
+    return {
+        "id": person.pk,
+        "reference": person.reference,
+        "given_name": person.given_name,
+        "family_name": person.family_name,
+        "date_of_birth": person.date_of_birth.isoformat() if person.date_of_birth else None,
+        "nhs_number": person.nhs_number,
+        "nhs_number_status": str(person.nhs_number_status),
+        "nhs_number_absent_reason": person.nhs_number_absent_reason,
+    }
+
+
+@router.get(
+    "/identity/children-without-verified-nhs-number",
+    response=ChildIdentifierPageOut,
+    summary="Children my agency works with whose NHS number is unverified or absent",
+)
+def list_children(request: AuthedRequest, status: str = "", page: int = 1) -> dict[str, Any]:
+    if status not in ("", "unverified", "absent"):
+        raise ApplicationError("status must be unverified, absent or empty.", field="status")
+    found = children.children_without_verified_nhs_number(
+        user=request.user, status=status, page=page
+    )
+    return {
+        "count": found.paginator.count,
+        "page": found.number,
+        "pages": found.paginator.num_pages,
+        "items": [_child_out(person) for person in found.object_list],
+    }
+
+
+@router.put(
+    "/identity/children/{person_id}/nhs-number",
+    response=ChildIdentifierOut,
+    summary="Record a child's NHS number, whether it was traced, or why it is not recorded",
+)
+def record_child_nhs_number(
+    request: AuthedRequest, person_id: int, body: ChildNhsNumberIn
+) -> dict[str, Any]:
+    person = children.child_get(user=request.user, person_id=person_id)
+    saved = children.child_nhs_number_record(
+        actor=request.user,
+        person=person,
+        nhs_number=body.nhs_number,
+        verified=body.verified,
+        absent_reason=body.absent_reason,
+    )
+    return _child_out(saved)
+
+
+@router.post(
+    "/identity/trace",
+    response=TraceOut,
+    summary="Trace a child's details against the persons I may see",
+)
+def trace_child(request: AuthedRequest, body: TraceIn) -> dict[str, Any]:
+    found = children.trace(user=request.user, details=body.dict())
+    return {
+        "outcome": found.outcome,
+        "candidates": [
+            {"person_id": p.pk, "reference": p.reference, "probability": m.probability}
+            for p, m in found.candidates
+        ],
+    }

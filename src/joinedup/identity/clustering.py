@@ -9,7 +9,9 @@ unless the join would
 
 - put two different persons' anchors (or records confirmed as them) together: two persons are
   merged only by a person, through the review queue;
-- put a record with a person someone decided it is not.
+- put a record with a person someone decided it is not;
+- put two different valid NHS numbers, or two different unique pupil numbers, in one person
+  (a record a reviewer confirmed joins its person regardless: a person decided it).
 
 A cluster without an anchor keeps the person most of its records already belong to. A cluster
 with no person at all waits for review when a pair links it to a known person at or above the
@@ -40,6 +42,10 @@ class Node:
     person: int | None  # the person the record belongs to now (an anchor: its own person)
     fixed: bool = False  # an anchor, or a record a reviewer confirmed
     rejected: frozenset[int] = frozenset()  # persons a reviewer decided this record is not
+    # Valid identifiers (normalised): two different ones never meet in one cluster unless a
+    # person confirmed it (a confirmed record joins its person's anchor regardless).
+    nhs_number: str | None = None
+    upn: str | None = None
 
 
 @dataclass(frozen=True)
@@ -62,10 +68,18 @@ class Outcome:
     duplicates: dict[tuple[int, int], Edge]
     # node -> the strongest automatic pair inside its cluster that touches it
     strongest: dict[int, float] = field(default_factory=dict)
+    # (left, right) of an automatic pair that was not linked -> the cannot-link rule that fired
+    refusals: dict[tuple[int, int], str] = field(default_factory=dict)
+
+
+RULE_TWO_PERSONS = "two persons already known: only a person merges them"
+RULE_REJECTED = "a reviewer decided this record is not that person"
+RULE_NHS = "two different NHS numbers"
+RULE_UPN = "two different unique pupil numbers"
 
 
 class _Cluster:
-    __slots__ = ("fixed", "nodes", "persons", "rejected")
+    __slots__ = ("fixed", "nhs", "nodes", "persons", "rejected", "upn")
 
     def __init__(self, node: Node, apart: dict[int, frozenset[int]]) -> None:
         self.nodes = [node.id]
@@ -74,17 +88,28 @@ class _Cluster:
         self.rejected: set[int] = set(node.rejected)
         if node.person is not None:
             self.rejected |= apart.get(node.person, frozenset())
+        self.nhs: set[str] = {node.nhs_number} if node.nhs_number else set()
+        self.upn: set[str] = {node.upn} if node.upn else set()
 
-    def conflicts(self, other: _Cluster) -> bool:
+    def conflict(self, other: _Cluster) -> str | None:
+        """The cannot-link rule refusing to join the two clusters, if any."""
         if self.fixed is not None and other.fixed is not None and self.fixed != other.fixed:
-            return True
-        return bool(self.rejected & other.persons or other.rejected & self.persons)
+            return RULE_TWO_PERSONS
+        if self.rejected & other.persons or other.rejected & self.persons:
+            return RULE_REJECTED
+        if self.nhs and other.nhs and self.nhs != other.nhs:
+            return RULE_NHS
+        if self.upn and other.upn and self.upn != other.upn:
+            return RULE_UPN
+        return None
 
     def absorb(self, other: _Cluster) -> None:
         self.nodes += other.nodes
         self.fixed = self.fixed if self.fixed is not None else other.fixed
         self.persons |= other.persons
         self.rejected |= other.rejected
+        self.nhs |= other.nhs
+        self.upn |= other.upn
 
 
 class _Clusters:
@@ -106,12 +131,13 @@ class _Clusters:
         return root
 
     def join(self, a: int, b: int, *, force: bool = False) -> str:
-        """'joined', 'same' (already one cluster), or 'refused' (with the reason kept)."""
+        """'joined', 'same' (already one cluster), or the cannot-link rule that refused it."""
         ra, rb = self.find(a), self.find(b)
         if ra == rb:
             return "same"
-        if not force and self.data[ra].conflicts(self.data[rb]):
-            return "refused"
+        rule = None if force else self.data[ra].conflict(self.data[rb])
+        if rule:
+            return rule
         if len(self.data[ra].nodes) < len(self.data[rb].nodes):
             ra, rb = rb, ra
         self.data[ra].absorb(self.data.pop(rb))
@@ -140,6 +166,7 @@ def cluster(
             clusters.join(node.id, anchor, force=True)
     strongest: dict[int, float] = {}
     person_pairs: list[Edge] = []
+    refusals: dict[tuple[int, int], str] = {}
     for edge in sorted(edges, key=_order):
         if edge.probability < automatic or edge.held:
             continue
@@ -147,7 +174,9 @@ def cluster(
         if result == "joined" or result == "same":
             for end in (edge.left, edge.right):
                 strongest[end] = max(strongest.get(end, 0.0), edge.probability)
-        elif _two_persons(clusters, edge):
+            continue
+        refusals[edge.left, edge.right] = result
+        if _two_persons(clusters, edge):
             person_pairs.append(edge)
     person_of = _assign(clusters, by_id, edges)
     outcome = Outcome(
@@ -156,6 +185,7 @@ def cluster(
         candidates=person_of.candidates,
         duplicates={},
         strongest={n: p for n, p in strongest.items() if person_of.assigned.get(n) is not None},
+        refusals=refusals,
     )
     outcome.duplicates = _duplicates(outcome, edges, person_pairs, apart)
     return outcome

@@ -54,6 +54,7 @@ MIN_RECORDS_TO_TRAIN = 200  # as `joinedup link`: below this EM has nothing to l
 ADULT_AGE = 18
 BATCH = 2000
 LINK_FIELDS = ("person", "match_status", "match_probability", "updated_at")
+CANNOT_LINK_LABEL = "Cannot-link rule that fired"
 
 
 # --- Persons made from records --------------------------------------------------------------
@@ -397,6 +398,9 @@ def _candidate_updates(
             continue
         scorer = scorer or _scorer(data, model)
         weight, evidence = _evidence(scorer, edge)
+        rule = outcome.refusals.get((edge.left, edge.right))
+        if rule:  # why it was not linked although the pair scored as automatic
+            evidence.append({"comparison": CANNOT_LINK_LABEL, "level": rule, "weight": 0.0})
         kind, subject, person = key
         new.append(
             MatchCandidate(

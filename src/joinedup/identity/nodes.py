@@ -134,18 +134,33 @@ def read() -> LinkageInput:
         status=MatchCandidate.Status.DIFFERENT, source_record__isnull=False
     ).values_list("source_record_id", "person_id"):
         rejected.setdefault(record_pk, set()).add(person_pk)
+    rows = record_rows([(r[0], r[1], r[2], *r[5:]) for r in records], codes) + person_rows(persons)
+    table = details_table(rows)
+    # The normalised identifiers of each node: the cannot-link rules read them.
+    numbers = dict(
+        zip(
+            table["unique_id"].to_pylist(),
+            zip(table["nhs_number"].to_pylist(), table["upn"].to_pylist(), strict=True),
+            strict=True,
+        )
+    )
     nodes = []
     for pk, _org, _agency_id, person, status, *_ in records:
         current = person if person in active else None
+        nhs, upn = numbers[node_id(RECORD, pk)]
         nodes.append(
             Node(
                 node_id(RECORD, pk),
                 current,
                 fixed=status == MatchStatus.CONFIRMED and current is not None,
                 rejected=frozenset(rejected.get(pk, ())),
+                nhs_number=nhs,
+                upn=upn,
             )
         )
-    nodes += [Node(node_id(ANCHOR, pk), pk, fixed=True) for pk in sorted(active)]
+    for pk in sorted(active):
+        nhs, upn = numbers[node_id(ANCHOR, pk)]
+        nodes.append(Node(node_id(ANCHOR, pk), pk, fixed=True, nhs_number=nhs, upn=upn))
     apart: dict[int, set[int]] = {}
     pairs = list(
         MatchCandidate.objects.filter(
@@ -155,9 +170,8 @@ def read() -> LinkageInput:
     for a, b in pairs:
         apart.setdefault(a, set()).add(b)
         apart.setdefault(b, set()).add(a)
-    rows = record_rows([(r[0], r[1], r[2], *r[5:]) for r in records], codes) + person_rows(persons)
     return LinkageInput(
-        table=details_table(rows),
+        table=table,
         nodes=nodes,
         snapshot={r[0]: (r[3], r[4]) for r in records},
         details={r[0]: tuple(r[5:]) for r in records},

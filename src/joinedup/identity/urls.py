@@ -11,4 +11,6 @@ urlpatterns = [
     path("identity/review/<int:pk>/", views.review_candidate, name="candidate"),
     path("identity/linkage/", views.linkage_start, name="linkage-start"),
     path("identity/linkage/<int:pk>/", views.linkage_detail, name="linkage"),
+    path("identity/children/", views.children_list, name="children"),
+    path("identity/children/<int:pk>/nhs-number/", views.child_nhs_number, name="child-nhs"),
 ]

@@ -10,9 +10,10 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from joinedup.errors import ApplicationError, NotFound
-from joinedup.identity import linkage_runs, review, services
+from joinedup.identity import children, linkage_runs, review, services
 from joinedup.identity.models import ImportJob, LinkageRun
 from joinedup.partnership.models import Organisation
+from joinedup.people.models import NhsNumberAbsentReason
 from joinedup.sharing import policy
 from joinedup.web.forms import GovukFormMixin
 from joinedup.web.http import AuthedRequest
@@ -160,4 +161,70 @@ def review_candidate(request: AuthedRequest, pk: int) -> HttpResponse:
             "error": error,
             "chart_height": 30 * len(steps) + 20,
         },
+    )
+
+
+# --- The consistent child identifier --------------------------------------------------------
+
+
+class ChildNhsNumberForm(GovukFormMixin, forms.Form):
+    nhs_number = forms.CharField(
+        label="NHS number", required=False, max_length=20,
+        help_text="10 digits, for example 943 476 5919. Leave it empty if it is not known.",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )  # fmt: skip
+    verified = forms.ChoiceField(
+        label="Has the NHS number been verified (traced)?",
+        choices=[("yes", "Yes, it was traced"), ("no", "No, not yet")],
+        widget=forms.RadioSelect, initial="no",
+    )  # fmt: skip
+    absent_reason = forms.ChoiceField(
+        label="If there is no NHS number, why is it not recorded?",
+        required=False,
+        choices=[("", "There is an NHS number"), *NhsNumberAbsentReason.choices],
+        widget=forms.RadioSelect,
+    )
+
+
+@login_required
+@not_found_as_404
+def children_list(request: AuthedRequest) -> HttpResponse:
+    status = request.GET.get("status", "")
+    status = status if status in ("unverified", "absent") else ""
+    page = children.children_without_verified_nhs_number(
+        user=request.user, status=status, page=request.GET.get("page", 1)
+    )
+    return render(request, "identity/children.html", {"page": page, "status": status})
+
+
+@login_required
+@not_found_as_404
+def child_nhs_number(request: AuthedRequest, pk: int) -> HttpResponse:
+    person = children.child_get(user=request.user, person_id=pk)
+    initial = {
+        "nhs_number": person.nhs_number,
+        "verified": "yes" if person.nhs_number_verified_at else "no",
+        "absent_reason": person.nhs_number_absent_reason,
+    }
+    form = ChildNhsNumberForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            children.child_nhs_number_record(
+                actor=request.user,
+                person=person,
+                nhs_number=form.cleaned_data["nhs_number"],
+                verified=form.cleaned_data["verified"] == "yes",
+                absent_reason=form.cleaned_data["absent_reason"],
+            )
+        except ApplicationError as error:
+            form.add_application_error(
+                {"nhs_number_absent_reason": "absent_reason"}.get(str(error.field), error.field),
+                error.message,
+            )
+        else:
+            messages.success(request, f"{person.full_name}'s NHS number is recorded.")
+            return redirect("identity:children")
+    trace = children.trace_person(user=request.user, person=person)
+    return render(
+        request, "identity/child_nhs_number.html", {"person": person, "form": form, "trace": trace}
     )

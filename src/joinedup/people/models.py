@@ -26,6 +26,24 @@ class PersonKind(models.TextChoices):
     ADULT = "adult", "Adult"
 
 
+class NhsNumberStatus(models.TextChoices):
+    """The consistent child identifier (Children Act 2004 s.16LC): the NHS number's standing."""
+
+    VERIFIED = "verified", "Verified (traced)"
+    UNVERIFIED = "unverified", "Unverified"
+    ABSENT = "absent", "Absent"
+
+
+class NhsNumberAbsentReason(models.TextChoices):
+    """Why a child is recorded without the NHS number: the two grounds the Act allows."""
+
+    UNREASONABLE_DELAY = (
+        "unreasonable_delay",
+        "Not known, and finding it would cause unreasonable delay",
+    )
+    DETRIMENTAL = "detrimental", "Including it would be more detrimental to the child"
+
+
 class Person(models.Model):
     reference = models.CharField(max_length=20, unique=True)
     given_name = models.CharField(max_length=100)
@@ -46,6 +64,15 @@ class Person(models.Model):
     )
     upn = models.CharField(
         "unique pupil number", max_length=13, blank=True, validators=[identifiers.validate_upn]
+    )
+    # Set when the NHS number was traced (checked against the NHS's own records); cleared
+    # whenever the number changes. Without a number, the reason it is not recorded.
+    nhs_number_verified_at = models.DateTimeField(null=True, blank=True)
+    nhs_number_absent_reason = models.CharField(
+        "why the NHS number is not recorded",
+        max_length=20,
+        blank=True,
+        choices=NhsNumberAbsentReason.choices,
     )
     created_at = models.DateTimeField(auto_now_add=True)
     merged_into = models.ForeignKey(
@@ -71,10 +98,24 @@ class Person(models.Model):
             # UPPER(...) on PostgreSQL); names by trigram index there (migration 0006).
             models.Index(Upper("reference"), name="person_reference_upper_idx"),
             models.Index(fields=["date_of_birth"], name="person_dob_idx"),
+            # The data lead's list of children without a verified NHS number.
+            models.Index(
+                fields=["family_name", "given_name"],
+                condition=Q(kind="child", nhs_number_verified_at__isnull=True),
+                name="person_child_nhs_open_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
                 condition=identifiers.nhs_number_check("nhs_number"), name="person_nhs_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(nhs_number_verified_at__isnull=True) | ~Q(nhs_number=""),
+                name="person_nhs_verified_has_number",
+            ),
+            models.CheckConstraint(
+                condition=Q(nhs_number_absent_reason="") | Q(nhs_number=""),
+                name="person_nhs_reason_only_when_absent",
             ),
         ]
 
@@ -84,6 +125,17 @@ class Person(models.Model):
     @property
     def full_name(self) -> str:
         return f"{self.given_name} {self.family_name}".strip()
+
+    @property
+    def nhs_number_status(self) -> str:
+        if not self.nhs_number:
+            return NhsNumberStatus.ABSENT
+        if self.nhs_number_verified_at is None:
+            return NhsNumberStatus.UNVERIFIED
+        return NhsNumberStatus.VERIFIED
+
+    def get_nhs_number_status_display(self) -> str:
+        return str(NhsNumberStatus(self.nhs_number_status).label)
 
     def age_on(self, day: date) -> int | None:
         if self.date_of_birth is None:

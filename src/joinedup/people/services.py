@@ -24,6 +24,7 @@ from joinedup.people.models import (
     HouseholdMembership,
     Involvement,
     InvolvementKind,
+    NhsNumberAbsentReason,
     ParentalResponsibilityBasis,
     Person,
     PersonKind,
@@ -33,6 +34,9 @@ from joinedup.people.models import (
 )
 from joinedup.sharing import policy
 
+BASIS_ACCURATE_RECORD = (
+    "public task: the consistent child identifier (Children Act 2004 s.16LC; UK GDPR Art. 5(1)(d))"
+)
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read over the phone
 
 
@@ -472,3 +476,62 @@ def involvement_end(
     )
     webhooks.involvement_event(event="involvement.ended", involvement=involvement)
     return involvement
+
+
+@transaction.atomic
+def person_nhs_number_record(
+    *,
+    actor: Practitioner,
+    person: Person,
+    nhs_number: str,
+    verified: bool,
+    absent_reason: str = "",
+) -> Person:
+    """The consistent child identifier: the NHS number, whether it was traced, or why not.
+
+    A child saved without the number needs one of the two reasons the Act allows. Who may
+    record it (an agency's data lead, among the persons they may see) is the caller's check:
+    `sharing.policy` through `identity.children`.
+    """
+    number = identifiers.normalise_nhs_number(nhs_number.strip())
+    if number and not identifiers.is_valid_nhs_number(number):
+        raise ApplicationError(
+            "Enter a valid NHS number: 10 digits, the last a check digit.", field="nhs_number"
+        )
+    if verified and not number:
+        raise ApplicationError(
+            "Enter the NHS number that was traced, or say it is not verified.",
+            field="nhs_number",
+        )
+    if number:
+        absent_reason = ""
+    elif absent_reason not in NhsNumberAbsentReason.values and (
+        person.kind == PersonKind.CHILD or absent_reason
+    ):
+        raise ApplicationError(
+            "Select why the child's NHS number is not recorded.",
+            field="nhs_number_absent_reason",
+        )
+    locked = Person.objects.select_for_update().get(pk=person.pk)
+    before = (locked.nhs_number, locked.nhs_number_status, locked.nhs_number_absent_reason)
+    if number != locked.nhs_number or not verified:
+        locked.nhs_number_verified_at = None
+    if verified and locked.nhs_number_verified_at is None:
+        locked.nhs_number_verified_at = timezone.now()
+    locked.nhs_number, locked.nhs_number_absent_reason = number, absent_reason
+    locked.save(update_fields=["nhs_number", "nhs_number_verified_at", "nhs_number_absent_reason"])
+    audit.record(
+        actor=actor,
+        action=Action.UPDATE,
+        obj=locked,
+        persons=[locked],
+        purpose="identity",
+        lawful_basis=BASIS_ACCURATE_RECORD,
+        detail={
+            "nhs_number_changed": before[0] != number,
+            "status_before": str(before[1]),
+            "status": str(locked.nhs_number_status),
+            "absent_reason": absent_reason,
+        },
+    )
+    return locked

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pyarrow as pa
 
+from joinedup.identity.linkage import coherence, engines
 from joinedup.identity.linkage import comparisons as cmp
-from joinedup.identity.linkage import engines
 from joinedup.identity.linkage.model import (
+    DEFAULT_THRESHOLD,
     DESIGNS,
+    THRESHOLD_FLOOR,
     LinkageModel,
     model_from_linker,
+    present_shares,
     settings_creator,
+    threshold_from_data,
     train,
 )
 
@@ -26,6 +30,9 @@ class LinkResult:
     # (the strongest link that put the record in its person; null for a person of one record).
     persons: pa.Table
     pair_count: int
+    clustering: coherence.Clustering | None = None
+    # Every scored pair at or above the threshold: (row, row, probability, held by the guard).
+    edges: list[tuple[int, int, float, bool]] = field(default_factory=list)
 
 
 def _linker(api: Any, engine: str, table: pa.Table, creator: Any) -> Any:
@@ -48,55 +55,63 @@ def link_table(
 ) -> LinkResult:
     """Link the normalised records of `reading.read_records` into persons."""
     api = engines.make_api(engine)
+    choose = model is None and threshold is None
     if model is None:
         linker = _linker(api, engine, table, settings_creator(DESIGNS[design]))
         train(linker, nhs_share=_share_present(table, "nhs_number"), seed=seed)
-        model = model_from_linker(linker, design, threshold or LinkageModel({}).threshold)
+        model = model_from_linker(
+            linker, design, threshold or DEFAULT_THRESHOLD, present_shares(table)
+        )
+        # Scored with the trained model as saved, absent comparisons neutralised.
+        linker = _linker(engines.make_api(engine), engine, table, model.settings_creator())
     else:
         linker = _linker(api, engine, table, model.settings_creator())
     if threshold is not None:
         model.threshold = threshold
-    predictions = linker.inference.predict(threshold_match_probability=model.threshold)
-    if guard:  # switched off only to measure what the guard is worth
-        predictions = _apply_guard(linker, predictions, model)
-    clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(
-        predictions, threshold_match_probability=model.threshold
+    floor = THRESHOLD_FLOOR if choose else model.threshold
+    predictions = linker.inference.predict(threshold_match_probability=floor)
+    edges = _edges(linker, predictions, model, guard)
+    if choose:  # a new model's threshold comes from its own estimates over these pairs
+        model.threshold = threshold_from_data([edge[2] for edge in edges])
+        edges = [edge for edge in edges if edge[2] >= model.threshold]
+    records = coherence.Records.from_table(table)
+    clustering = coherence.cluster(records, edges, model.threshold)
+    persons = pa.table(
+        {
+            "unique_id": table["unique_id"],
+            "person_id": pa.array(clustering.person, pa.int64()),
+            "match_probability": pa.array(clustering.strongest, pa.float64()),
+        }
     )
-    persons, pairs = _persons(linker, predictions, clusters)
-    return LinkResult(model=model, persons=persons, pair_count=pairs)
+    return LinkResult(
+        model=model, persons=persons, pair_count=len(edges), clustering=clustering, edges=edges
+    )
 
 
-def _apply_guard(linker: Any, predictions: Any, model: LinkageModel) -> Any:
-    """Drop the links the conflicting-names guard holds back (see comparisons.guard_sql)."""
-    held_back = cmp.guard_sql(model.specs)
-    sql = f"select * from {predictions.physical_name} where not {held_back}"  # noqa: S608
-    return linker.misc.query_sql(sql, output_type="splink_df")
+def _edges(
+    linker: Any, predictions: Any, model: LinkageModel, guard: bool
+) -> list[tuple[int, int, float, bool]]:
+    """(row, row, probability, held by the conflicting-names guard) for each scored pair."""
+    held = cmp.guard_sql(model.specs) if guard else "false"
+    # Table names are Splink's own, never user input.
+    sql = f"""
+        select unique_id_l, unique_id_r, match_probability, {held} as held
+        from {predictions.physical_name}
+    """  # noqa: S608
+    rows = linker.misc.query_sql(sql).as_pyarrow_table()
+    return list(
+        zip(
+            rows["unique_id_l"].to_pylist(),
+            rows["unique_id_r"].to_pylist(),
+            rows["match_probability"].to_pylist(),
+            rows["held"].to_pylist(),
+            strict=True,
+        )
+    )
 
 
 def _share_present(table: pa.Table, column: str) -> float:
     return 1 - table[column].null_count / table.num_rows if table.num_rows else 0.0
-
-
-def _persons(linker: Any, predictions: Any, clusters: Any) -> tuple[pa.Table, int]:
-    # Table names here are Splink's own, never user input.
-    sql = f"""
-    with edges as (
-        select unique_id_l as unique_id, match_probability from {predictions.physical_name}
-        union all
-        select unique_id_r as unique_id, match_probability from {predictions.physical_name}
-    ),
-    strongest as (
-        select unique_id, max(match_probability) as match_probability
-        from edges group by unique_id
-    )
-    select c.unique_id, c.cluster_id, s.match_probability
-    from {clusters.physical_name} c left join strongest s on s.unique_id = c.unique_id
-    """  # noqa: S608
-    rows = linker.misc.query_sql(sql).as_pyarrow_table().sort_by("unique_id")
-    pair_count = linker.misc.query_sql(
-        f"select count(*) as n from {predictions.physical_name}"  # noqa: S608
-    ).as_record_list()[0]["n"]
-    return _dense_person_ids(rows), int(pair_count)
 
 
 def _dense_person_ids(rows: pa.Table) -> pa.Table:

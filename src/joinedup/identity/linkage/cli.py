@@ -19,6 +19,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from joinedup.identity.linkage.engines import ENGINES, EngineError
+from joinedup.identity.linkage.explain import UnknownRecord, explain
 from joinedup.identity.linkage.model import LinkageModel, ModelError
 from joinedup.identity.linkage.reading import LinkageInputError, read_records
 
@@ -41,11 +42,15 @@ def build_parser() -> argparse.ArgumentParser:
     link.add_argument(
         "--threshold", type=_probability, default=None, metavar="P",
         help="match probability at or above which two records are one person "
-        "(default: the model's, 0.9 for a new model)",
+        "(default: the model's; for a new model, chosen from the data)",
     )  # fmt: skip
     link.add_argument("--model-out", type=Path, metavar="model.json", help="save the model")
     link.add_argument("--model", type=Path, metavar="model.json", help="use a saved model")
     link.add_argument("--engine", choices=ENGINES, default="duckdb")
+    link.add_argument(
+        "--explain", action="append", default=[], metavar="SOURCE:RECORD_ID",
+        help="print the comparisons that decided this record's person (may be repeated)",
+    )  # fmt: skip
     return parser
 
 
@@ -74,7 +79,11 @@ def link(args: argparse.Namespace) -> int:
 
     started = time.perf_counter()
     model = LinkageModel.load(args.model) if args.model else None
-    read = read_records(args.inputs)
+    read = read_records(args.inputs, skip_unreadable=True)
+    for problem in read.skipped_files:
+        print(f"error: {problem}; this file was not linked", file=sys.stderr)
+    for problem in read.problems:
+        print(problem, file=sys.stderr)
     for column, count in sorted(read.invalid_counts.items()):
         print(f"{column}: {count} value(s) not understood, treated as missing", file=sys.stderr)
     if model is None and read.table.num_rows < MIN_RECORDS_TO_TRAIN:
@@ -84,11 +93,16 @@ def link(args: argparse.Namespace) -> int:
         )
     result = link_table(read.table, engine=args.engine, model=model, threshold=args.threshold)
     write_persons(args.out, read.table, result.persons)
+    for key in args.explain:
+        print("\n".join(explain(result, read.table, key)))
     if args.model_out:
         result.model.save(args.model_out)
     people = len(set(result.persons["person_id"].to_pylist()))
+    refused = len(result.clustering.refusals) if result.clustering else 0
     print(
         f"{read.table.num_rows} records -> {people} persons "
+        f"({refused} links refused by a cannot-link rule; "
+        f"{sum(read.invalid_counts.values())} values treated as missing) "
         f"({result.pair_count} links at or above {result.model.threshold}) "
         f"in {time.perf_counter() - started:.1f} s; written to {args.out}",
         file=sys.stderr,
@@ -100,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return link(args)
-    except (LinkageInputError, ModelError, EngineError) as error:
+    except (LinkageInputError, ModelError, EngineError, UnknownRecord) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
 

@@ -56,7 +56,13 @@ def all_of(*exprs: Expr) -> Expr:
     return ("and", *exprs)
 
 
+def within(col: str, most: int) -> Expr:
+    return ("within", col, most)
+
+
 DOB_SWAP: Expr = ("dob_swap",)
+# Given and family names recorded the wrong way round (Khan Aisha for Aisha Khan).
+NAMES_SWAPPED: Expr = ("names_swapped",)
 ELSE: Expr = ("else",)
 
 
@@ -68,14 +74,21 @@ def else_level() -> Level:
     return Level("All other comparisons", ELSE)
 
 
+SWAPPED_LABEL = "Given and family names swapped"
+SOUND_LABEL = "Same consonant skeleton (another spelling)"
+
+
 def _name_levels(col: str, groups_col: str, nickname_label: str) -> tuple[Level, ...]:
     return (
         null_level(col),
         Level("Exact match", exact(col), tf_column=col),
+        Level(SWAPPED_LABEL, NAMES_SWAPPED),
         Level(nickname_label, intersect(groups_col)),
         # Catches typos in short names (Leo / Loe) that Jaro-Winkler scores low.
         Level("One character different", dl(col, 1)),
         Level("Jaro-Winkler >= 0.92", jw(col, 0.92)),
+        # Transliterations: Mohammed / Muhammad, Yusuf / Youssef, Oleksandr / Olexander.
+        Level(SOUND_LABEL, exact("given_name_sound")),
         Level("Jaro-Winkler >= 0.8", jw(col, 0.8)),
         else_level(),
     )
@@ -93,8 +106,10 @@ FAMILY_NAME = ComparisonSpec(
     (
         null_level("family_name"),
         Level("Exact match", exact("family_name"), tf_column="family_name"),
+        Level(SWAPPED_LABEL, NAMES_SWAPPED),
         Level("Jaro-Winkler >= 0.92", jw("family_name", 0.92)),
         Level("Shares a part of a hyphenated name", intersect("family_name_parts")),
+        Level(SOUND_LABEL, exact("family_name_sound")),
         Level("Jaro-Winkler >= 0.8", jw("family_name", 0.8)),
         else_level(),
     ),
@@ -102,12 +117,13 @@ FAMILY_NAME = ComparisonSpec(
 
 DATE_OF_BIRTH = ComparisonSpec(
     "date_of_birth",
-    "Date of birth, allowing one typo or day and month swapped",
+    "Date of birth, allowing one typo, day and month swapped, or a near miss",
     (
         null_level("date_of_birth"),
         Level("Exact match", exact("date_of_birth")),
         Level("One character different", dl("date_of_birth", 1)),
         Level("Day and month swapped", DOB_SWAP),
+        Level("Within a month", within("dob_days", 31)),
         else_level(),
     ),
 )
@@ -119,9 +135,13 @@ HOUSEHOLD = ComparisonSpec(
     "Where the person lives: postcode and street address as one piece of evidence",
     (
         Level("No postcode or address", ("household_null",), is_null=True),
-        Level("Same home and postcode", all_of(exact("postcode"), SAME_HOME)),
+        # How common the postcode is (a block of flats, a refuge) adjusts both postcode levels.
+        Level("Same home and postcode", all_of(exact("postcode"), SAME_HOME), tf_column="postcode"),
         Level("Same home, postcode differs or missing", SAME_HOME),
-        Level("Same postcode, different or missing address", exact("postcode")),
+        # How common the postcode is (a block of flats, a refuge) adjusts sharing only it.
+        Level(
+            "Same postcode, different or missing address", exact("postcode"), tf_column="postcode"
+        ),
         Level("Same postcode sector", exact("postcode_sector")),
         else_level(),
     ),
@@ -158,7 +178,17 @@ NHS_NUMBER = _identifier("nhs_number", "NHS number (checked with its check digit
 UPN = _identifier("upn", "Unique pupil number")
 SEX = _identifier("sex", "Sex")
 # Another identifier two agencies may share (a council person number, a police reference).
-OTHER_ID = _identifier("other_id", "Other shared identifier")
+# Without a check digit, a mistyped one still says something: its own level, weighed by EM.
+OTHER_ID = ComparisonSpec(
+    "other_id",
+    "Other shared identifier, allowing one character mistyped",
+    (
+        null_level("other_id"),
+        Level("Exact match", exact("other_id")),
+        Level("One character different", dl("other_id", 1)),
+        else_level(),
+    ),
+)
 
 JOINEDUP_COMPARISONS = (
     GIVEN_NAME, FAMILY_NAME, DATE_OF_BIRTH, HOUSEHOLD, NHS_NUMBER, UPN, OTHER_ID, SEX,
@@ -191,6 +221,13 @@ def _python(expr: Expr) -> Predicate:
         return lambda x, y: bool(x[col] and y[col] and not set(x[col]).isdisjoint(y[col]))
     if kind == "dob_swap":
         return _dob_swapped
+    if kind == "names_swapped":
+        return _names_swapped
+    if kind == "within":
+        col, most = expr[1], expr[2]
+        return lambda x, y: (
+            x[col] is not None and y[col] is not None and abs(x[col] - y[col]) <= most
+        )
     if kind == "and":
         parts = [_python(e) for e in expr[1:]]
         return lambda x, y: all(part(x, y) for part in parts)
@@ -232,6 +269,14 @@ def _dob_swapped(x: Record, y: Record) -> bool:
     return a[:4] == b[:4] and a[5:7] == b[8:10] and a[8:10] == b[5:7]
 
 
+def _names_swapped(x: Record, y: Record) -> bool:
+    return (
+        x["given_name"] is not None
+        and x["given_name"] == y["family_name"]
+        and x["family_name"] == y["given_name"]
+    )
+
+
 def python_levels(spec: ComparisonSpec) -> list[Predicate]:
     return [_python(level.expr) for level in spec.levels]
 
@@ -257,6 +302,10 @@ def _splink_level(expr: Expr) -> Any:
             " AND substr(date_of_birth_l, 6, 2) = substr(date_of_birth_r, 9, 2)"
             " AND substr(date_of_birth_l, 9, 2) = substr(date_of_birth_r, 6, 2)"
         ),
+        "names_swapped": lambda: cll.CustomLevel(
+            "given_name_l = family_name_r AND family_name_l = given_name_r"
+        ),
+        "within": lambda: cll.CustomLevel(f"abs({expr[1]}_l - {expr[1]}_r) <= {int(expr[2])}"),
         "household_null": lambda: cll.CustomLevel(
             "(postcode_l IS NULL AND address_l IS NULL)"
             " OR (postcode_r IS NULL AND address_r IS NULL)"
@@ -305,7 +354,7 @@ GUARD_IDENTIFIERS = (
     ("nhs_number", "Exact match"),
     ("upn", "Exact match"),
     ("other_id", "Exact match"),
-)
+)  # a mistyped other_id is not enough to overrule the guard
 
 
 def gamma(spec: ComparisonSpec, label: str) -> int:

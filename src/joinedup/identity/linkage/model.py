@@ -9,13 +9,14 @@ for another SQL engine (Spark) and read by the real-time matcher.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from joinedup.identity.linkage import comparisons as cmp
 
-MODEL_VERSION = "joinedup-linkage-2"
+MODEL_VERSION = "joinedup-linkage-3"
 DEFAULT_THRESHOLD = 0.9
 
 DESIGNS: dict[str, tuple[cmp.ComparisonSpec, ...]] = {
@@ -40,6 +41,13 @@ BLOCKING_RULES: tuple[tuple[str, ...], ...] = (
     ("postcode", "family_name"),
     ("address", "family_name"),
     ("family_name", "given_name_canon", "birth_year"),
+    # Another spelling of both names (Sergiy Kan, Serhiy Khan), or both names swapped.
+    ("date_of_birth", "given_name_sound"),
+    ("date_of_birth", "family_name_sound"),
+    ("names_key", "birth_year"),
+    ("names_key", "postcode"),
+    # Both names and the house number: a date of birth wrong or missing and a move of street.
+    ("family_name", "given_name_canon", "address_number"),
 )
 
 # EM is run on pairs that agree on these; each comparison not in a rule is estimated there.
@@ -172,6 +180,75 @@ def train(linker: Any, nhs_share: float, seed: int = 42) -> None:
         )
 
 
-def model_from_linker(linker: Any, design: str, threshold: float) -> LinkageModel:
+# The columns each comparison reads: below MIN_PRESENT of records holding any, it carries no
+# weight (its few values teach EM nothing reliable, and a design is not a promise of data).
+COMPARISON_COLUMNS = {
+    "given_name": ("given_name",), "family_name": ("family_name",),
+    "date_of_birth": ("date_of_birth",), "household": ("postcode", "address"),
+    "postcode": ("postcode",), "address": ("address",), "nhs_number": ("nhs_number",),
+    "upn": ("upn",), "other_id": ("other_id",), "sex": ("sex",),
+}  # fmt: skip
+MIN_PRESENT = 0.02
+
+
+def present_shares(table: Any) -> dict[str, float]:
+    """Share of records holding each comparison's columns (any of them)."""
+    import pyarrow.compute as pc
+
+    rows = max(table.num_rows, 1)
+    shares = {}
+    for name, columns in COMPARISON_COLUMNS.items():
+        held = None
+        for column in columns:
+            valid = pc.is_valid(table[column])
+            held = valid if held is None else pc.or_(held, valid)
+        shares[name] = pc.sum(held).as_py() / rows if held is not None else 0.0
+    return shares
+
+
+def neutralise_absent(settings: dict[str, Any], shares: dict[str, float]) -> list[str]:
+    """Give every level of a mostly-empty comparison a weight of 0 (m = u); their names."""
+    neutral = []
+    for comparison in settings["comparisons"]:
+        name = comparison["output_column_name"]
+        if shares.get(name, 1.0) >= MIN_PRESENT:
+            continue
+        neutral.append(name)
+        for level in comparison["comparison_levels"]:
+            if level.get("is_null_level"):
+                continue
+            level["m_probability"] = level["u_probability"] = level.get("u_probability") or 0.5
+    return neutral
+
+
+def model_from_linker(
+    linker: Any, design: str, threshold: float, shares: dict[str, float] | None = None
+) -> LinkageModel:
     settings = linker.misc.save_model_to_json()
+    if shares:
+        neutralise_absent(settings, shares)
     return LinkageModel(settings, comparison_design=design, threshold=threshold)
+
+
+# The threshold is chosen from the model's own estimates over the scored pairs: the one that
+# maximises the expected F1 (expected true links above it / links above it and all true links).
+THRESHOLD_FLOOR = 0.5
+THRESHOLD_CEILING = 0.99
+
+
+def threshold_from_data(probabilities: Sequence[float]) -> float:
+    """The probability threshold with the best expected F1, between the floor and ceiling."""
+    import numpy as np
+
+    p = np.sort(np.asarray(probabilities, dtype=float))[::-1]
+    if p.size == 0:
+        return DEFAULT_THRESHOLD
+    expected_true = p.sum()  # pairs below the floor were not scored; they add little
+    found = np.cumsum(p)
+    count = np.arange(1, p.size + 1)
+    f1 = 2 * found / (count + expected_true)
+    allowed = (p >= THRESHOLD_FLOOR) & (p <= THRESHOLD_CEILING)
+    if not allowed.any():
+        return DEFAULT_THRESHOLD
+    best = int(np.argmax(np.where(allowed, f1, -1.0)))
+    return float(round(p[best], 6))

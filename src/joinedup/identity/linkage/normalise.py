@@ -19,6 +19,13 @@ MISSING_TOKENS = frozenset({"", "-", "na", "n/a", "null", "none", "unknown", "no
 POSTCODE_RE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?)([0-9][A-Z]{2})$")
 UPN_RE = re.compile(r"^[A-Z][0-9]{11}[0-9A-Z]$")
 DOB_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+# Dates as agencies write them: ISO first, then the UK's day-first layouts, then compact digits.
+DOB_LAYOUTS = (
+    (re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$"), (1, 2, 3)),
+    (re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$"), (3, 2, 1)),
+    (re.compile(r"^(\d{4})(\d{2})(\d{2})$"), (1, 2, 3)),
+)
+EPOCH = date(1970, 1, 1)
 NHS_WEIGHTS = range(10, 1, -1)  # digits 1-9 are weighted 10 down to 2
 
 SEX_CODES = {
@@ -52,9 +59,15 @@ def _letters(value: str) -> str:
     return re.sub(r"[^a-z\- ]+", " ", plain)
 
 
+# Arabic names whose first part is not a name on its own: Abdul Rahman is one given name.
+JOINED_PREFIXES = frozenset({"abd", "abdul", "abdel", "abdal", "abdur", "abu", "al", "el"})
+
+
 def given_name(raw: str) -> str | None:
     # The first forename only: middle names are recorded too inconsistently to compare.
     words = _letters(raw).replace("-", " ").split()
+    if len(words) > 1 and words[0] in JOINED_PREFIXES:
+        return words[0] + words[1]
     return words[0] if words else None
 
 
@@ -64,18 +77,59 @@ def family_name(raw: str) -> str | None:
     return "-".join(parts) if parts else None
 
 
+def sound_key(name: str | None) -> str | None:
+    """A name's consonant skeleton, so spellings of one transliterated name agree.
+
+    Mohammed, Muhammad and Mohamed -> "md"; Chaudhry, Choudhury and Chowdhury -> "kdr";
+    Oleksandr and Olexander -> "lksndr". Vowels (bar a first one), h, w and y are dropped,
+    c, q and ck become k, ph f, x ks, z s, and doubled letters count once.
+    """
+    if not name:
+        return None
+    text = name.replace("-", "").replace(" ", "")
+    for old, new in (("ph", "f"), ("ck", "k"), ("q", "k"), ("x", "ks"), ("z", "s"), ("c", "k")):
+        text = text.replace(old, new)
+    if not text:
+        return None
+    head = "a" if text[0] in "aeiouy" else text[0]
+    key = re.sub(r"(.)\1+", r"\1", head + re.sub(r"[aeiouyhw]", "", text[1:]))
+    return key if len(key) >= 2 else None
+
+
+def names_key(given: str | None, family: str | None) -> str | None:
+    """Both names in alphabetical order: the same key when given and family are swapped."""
+    if not given or not family:
+        return None
+    return "|".join(sorted((given, family)))
+
+
+def dob_days(dob: str | None) -> int | None:
+    """Days since 1970 of an ISO date, for "within a month" comparisons."""
+    return (date.fromisoformat(dob) - EPOCH).days if dob else None
+
+
 def family_name_parts(name: str | None) -> list[str] | None:
     if name is None:
         return None
     return [p for p in name.split("-") if len(p) > 1] or [name]
 
 
+def _date_parts(text: str) -> tuple[int, int, int] | None:
+    for pattern, (y, m, d) in DOB_LAYOUTS:
+        match = pattern.match(text)
+        if match:
+            return int(match[y]), int(match[m]), int(match[d])
+    return None
+
+
 def date_of_birth(raw: str) -> str | None:
-    match = DOB_RE.match(raw.strip())
-    if not match:
+    """An ISO date; day-first UK dates (4/3/2015 is 4 March) and yyyymmdd are understood."""
+    text = raw.strip().split("T")[0].split(" ")[0]
+    parts = _date_parts(text)
+    if parts is None:
         return None
     try:
-        parsed = date(int(match[1]), int(match[2]), int(match[3]))
+        parsed = date(*parts)
     except ValueError:
         return None
     if parsed.year < 1900 or parsed > date.today():
@@ -196,7 +250,11 @@ def derived_fields(row: dict[str, str | None]) -> dict[str, object]:
     return {
         "given_name_groups": given_name_groups(given),
         "given_name_canon": given_name_canonical(given),
+        "given_name_sound": sound_key(given),
         "family_name_parts": family_name_parts(family),
+        "family_name_sound": sound_key(family),
+        "dob_days": dob_days(dob),
+        "names_key": names_key(given, family),
         "birth_year": dob[:4] if dob else None,
         "postcode_sector": postcode_sector(code),
         "address_number": address_number(addr),

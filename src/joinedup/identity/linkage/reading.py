@@ -29,10 +29,41 @@ class LinkageInputError(ValueError):
     """An input file that cannot be linked; the message names the file and the row or column."""
 
 
+@dataclass(frozen=True)
+class Problem:
+    """One value that could not be understood (or one file that could not be read)."""
+
+    file: str
+    line: int | None  # the file's line, the header being line 1; None for the whole file
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = [self.file]
+        if self.line is not None:
+            where.append(f"line {self.line}")
+        if self.column:
+            where.append(f"column {self.column}")
+        return f"{', '.join(where)}: {self.message}"
+
+
 @dataclass
 class ReadResult:
     table: pa.Table
     invalid_counts: Counter[str] = field(default_factory=Counter)
+    # The first MAX_PROBLEMS_NAMED problems of each column of each file, then counts only.
+    problems: list[Problem] = field(default_factory=list)
+    skipped_files: list[Problem] = field(default_factory=list)
+
+
+MAX_PROBLEMS_NAMED = 20
+PROBLEM_MESSAGES = {
+    "date_of_birth": "not a date (treated as missing)",
+    "nhs_number": "not a valid NHS number: wrong length or check digit (treated as missing)",
+    "postcode": "not a UK postcode (treated as missing)",
+    "upn": "not a unique pupil number (treated as missing)",
+    "sex": "not a recognised sex (treated as missing)",
+}
 
 
 def read_header(path: Path) -> list[str]:
@@ -89,7 +120,7 @@ def _check_identifiers(path: Path, table: pa.Table) -> None:
 _INVALID = object()
 
 
-def _normalise_column(raw: pa.ChunkedArray, name: str) -> tuple[pa.Array, int]:
+def _normalise_column(raw: pa.ChunkedArray, name: str) -> tuple[pa.Array, pa.Array | None]:
     def one(value: str) -> object:
         normalised, invalid = normalise.normalise_value(name, value)
         return _INVALID if invalid else normalised
@@ -98,10 +129,10 @@ def _normalise_column(raw: pa.ChunkedArray, name: str) -> tuple[pa.Array, int]:
     mapped = [one(value) for value in encoded.dictionary.to_pylist()]
     invalid = [index for index, value in enumerate(mapped) if value is _INVALID]
     dictionary = pa.array([None if v is _INVALID else v for v in mapped], type=pa.string())
-    count = 0
+    flags = None
     if invalid:
-        count = pc.sum(pc.is_in(encoded.indices, value_set=pa.array(invalid, pa.int32()))).as_py()
-    return pc.take(dictionary, encoded.indices), count
+        flags = pc.is_in(encoded.indices, value_set=pa.array(invalid, encoded.indices.type))
+    return pc.take(dictionary, encoded.indices), flags
 
 
 def _derive(column: pa.Array, fn: Callable[[str | None], object], kind: pa.DataType) -> pa.Array:
@@ -113,41 +144,104 @@ def _derive(column: pa.Array, fn: Callable[[str | None], object], kind: pa.DataT
 DERIVED = (
     ("given_name_groups", "given_name", normalise.given_name_groups, pa.list_(pa.string())),
     ("given_name_canon", "given_name", normalise.given_name_canonical, pa.string()),
+    ("given_name_sound", "given_name", normalise.sound_key, pa.string()),
     ("family_name_parts", "family_name", normalise.family_name_parts, pa.list_(pa.string())),
+    ("family_name_sound", "family_name", normalise.sound_key, pa.string()),
+    ("dob_days", "date_of_birth", normalise.dob_days, pa.int64()),
     ("birth_year", "date_of_birth", lambda d: d[:4] if d else None, pa.string()),
     ("postcode_sector", "postcode", normalise.postcode_sector, pa.string()),
     ("address_number", "address", normalise.address_number, pa.string()),
 )
 
 
-def normalise_table(raw: pa.Table, invalid_counts: Counter[str]) -> pa.Table:
-    """Raw string columns -> the model's columns; missing optional columns become all-null."""
+def normalise_table(
+    raw: pa.Table, invalid_counts: Counter[str], invalid_rows: dict[str, list[int]] | None = None
+) -> pa.Table:
+    """Raw string columns -> the model's columns; missing optional columns become all-null.
+
+    `invalid_rows` receives, per column, the row indices whose value was not understood."""
     columns: dict[str, pa.Array | pa.ChunkedArray] = {
         "source": pc.utf8_trim_whitespace(raw["source"]),
         "record_id": pc.utf8_trim_whitespace(raw["record_id"]),
     }
     for name in normalise.OPTIONAL_FIELDS:
         if name in raw.column_names:
-            columns[name], invalid_counts[name] = _normalise_column(raw[name], name)
+            columns[name], flags = _normalise_column(raw[name], name)
+            if flags is not None:
+                rows = pc.indices_nonzero(flags).to_pylist()
+                invalid_counts[name] = len(rows)
+                if invalid_rows is not None:
+                    invalid_rows[name] = rows
         else:
             columns[name] = pa.nulls(raw.num_rows, pa.string())
     for name, source, fn, kind in DERIVED:
         columns[name] = _derive(columns[source], fn, kind)
+    columns["names_key"] = pa.array(
+        [
+            normalise.names_key(g, f)
+            for g, f in zip(
+                columns["given_name"].to_pylist(), columns["family_name"].to_pylist(), strict=True
+            )
+        ],
+        pa.string(),
+    )
     return pa.table(columns)
 
 
-def read_records(paths: Sequence[Path | str]) -> ReadResult:
-    """Read and normalise every file into one table, with a unique_id per row."""
-    raws = []
+def _problems(
+    raw: pa.Table, files: list[tuple[str, int, int]], invalid_rows: dict[str, list[int]]
+) -> list[Problem]:
+    """Each file's first problems per column, named by file, line and column."""
+    problems = []
+    for column, rows in invalid_rows.items():
+        values = raw[column]
+        for name, start, count in files:
+            inside = [row for row in rows if start <= row < start + count]
+            for row in inside[:MAX_PROBLEMS_NAMED]:
+                message = PROBLEM_MESSAGES.get(column, "not understood (treated as missing)")
+                value = values[row].as_py()
+                # +2: one for the header line, one because people count lines from 1.
+                problems.append(Problem(name, row - start + 2, column, f"{value!r} is {message}"))
+            if len(inside) > MAX_PROBLEMS_NAMED:
+                more = len(inside) - MAX_PROBLEMS_NAMED
+                problems.append(Problem(name, None, column, f"{more} more like these"))
+    return sorted(problems, key=lambda p: (p.file, p.line or 0, p.column or ""))
+
+
+def read_records(paths: Sequence[Path | str], *, skip_unreadable: bool = False) -> ReadResult:
+    """Read and normalise every file into one table, with a unique_id per row.
+
+    A file that cannot be read (no header, a required column missing, a ragged row) stops the
+    read; with `skip_unreadable` it is left out, named in `skipped_files`, and the others are
+    read, unless none can be."""
+    raws, files, skipped = [], [], []
+    start = 0
     for path in map(Path, paths):
-        raw = _read_raw(path)
-        _check_identifiers(path, raw)
+        try:
+            raw = _read_raw(path)
+            _check_identifiers(path, raw)
+        except LinkageInputError as error:
+            if not skip_unreadable:
+                raise
+            message = str(error).removeprefix(f"{path}: ").rstrip(".")
+            skipped.append(Problem(str(path), None, None, message))
+            continue
         for name in ALL_COLUMNS:
             if name not in raw.column_names:
                 raw = raw.append_column(name, pa.array([""] * raw.num_rows, pa.string()))
         raws.append(raw.select(list(ALL_COLUMNS)))
+        files.append((str(path), start, raw.num_rows))
+        start += raw.num_rows
+    if skipped and not raws:
+        raise LinkageInputError("; ".join(str(problem) for problem in skipped))
     raw_all = pa.concat_tables(raws) if raws else pa.table({n: [] for n in ALL_COLUMNS})
     counts: Counter[str] = Counter()
-    table = normalise_table(raw_all, counts)
+    invalid_rows: dict[str, list[int]] = {}
+    table = normalise_table(raw_all, counts, invalid_rows)
     table = table.add_column(0, "unique_id", pa.array(range(table.num_rows), pa.int64()))
-    return ReadResult(table=table, invalid_counts=Counter({k: v for k, v in counts.items() if v}))
+    return ReadResult(
+        table=table,
+        invalid_counts=Counter({k: v for k, v in counts.items() if v}),
+        problems=_problems(raw_all, files, invalid_rows),
+        skipped_files=skipped,
+    )

@@ -22,7 +22,7 @@ from joinedup.identity.linkage import normalise
 from joinedup.identity.linkage.model import BLOCKING_RULES, LinkageModel
 
 KEY_SEPARATOR = "\x1f"
-TF_COLUMNS = ("given_name", "family_name")
+TF_COLUMNS = ("given_name", "family_name", "postcode")
 MAX_BLOCK = 5000  # a key shared by more records than this (a placeholder value) is skipped
 
 
@@ -104,10 +104,19 @@ def _one_level(spec: cmp.Level, level: Any, predicate: cmp.Predicate, comparison
     return weights
 
 
+# Below this many records holding a value, a share is no estimate of how common the value is
+# (in three records every surname is "common"): no term-frequency adjustment is made, and the
+# exact-match weights are the model's own.
+MIN_TF_RECORDS = 200
+
+
 def term_frequencies(table: pa.Table, column: str) -> dict[str, float]:
-    """Share of records (with a value) holding each value, as Splink computes it."""
+    """Share of records (with a value) holding each value, as Splink computes it; empty when
+    too few records hold a value to estimate it (see MIN_TF_RECORDS)."""
     counts = pc.value_counts(table[column].drop_null()).to_pylist()
     total = sum(item["counts"] for item in counts)
+    if total < MIN_TF_RECORDS:
+        return {}
     return {item["values"]: item["counts"] / total for item in counts}
 
 

@@ -1,0 +1,73 @@
+"""Persons that hold together: the cannot-link rules of a batch run, without a database."""
+
+from __future__ import annotations
+
+from joinedup.identity.linkage import normalise
+from joinedup.identity.linkage.coherence import (
+    DIFFERENT_PERSON,
+    NAMES_DIFFER,
+    Records,
+    cluster,
+)
+
+FIELDS = ("source", "given_name", "family_name", "date_of_birth", "sex", "nhs_number", "upn",
+          "other_id")  # fmt: skip
+
+
+def records(*rows: tuple) -> Records:
+    normal = []
+    for row in rows:
+        raw = dict(zip(FIELDS, row, strict=True))
+        normal.append(normalise.normalise_record(raw) | {"source": raw["source"]})
+    return Records({name: [r.get(name) for r in normal] for name in normal[0]})
+
+
+def test_two_valid_nhs_numbers_are_never_one_person():
+    data = records(
+        ("gp", "Amira", "Khan", "2015-03-04", "F", "9434765919", "", ""),
+        ("school", "Amira", "Khan", "2015-03-04", "F", "", "", ""),
+        ("hospital", "Amira", "Khan", "2015-03-04", "F", "4010232137", "", ""),
+    )
+    done = cluster(data, [(0, 1, 0.99, False), (1, 2, 0.98, False)], 0.9)
+    assert done.person[0] == done.person[1] != done.person[2]
+    assert done.refusals[0].rule == "two different NHS numbers"
+
+
+def test_a_sibling_is_not_chained_in_through_a_record_without_a_date_of_birth():
+    data = records(
+        ("gp", "Tom", "Ward", "2012-01-05", "M", "", "", ""),
+        ("police", "Tom", "Ward", "", "M", "", "", ""),  # no date: agrees with both boys
+        ("school", "Tim", "Ward", "2014-07-30", "M", "", "", ""),
+    )
+    done = cluster(data, [(0, 1, 0.97, False), (1, 2, 0.95, False)], 0.9)
+    assert done.person[0] == done.person[1] != done.person[2]
+    assert done.refusals[0].rule in (NAMES_DIFFER, DIFFERENT_PERSON)
+
+
+def test_twins_stay_apart_and_a_corrupted_name_without_twins_links():
+    twins = records(
+        ("gp", "Amelia", "Hart", "2016-02-02", "F", "", "", ""),
+        ("school", "Amelia", "Hart", "2016-02-02", "F", "", "", ""),
+        ("gp", "Isla", "Hart", "2016-02-02", "F", "", "", ""),
+        ("school", "Isla", "Hart", "2016-02-02", "F", "", "", ""),
+    )
+    edges = [(0, 1, 0.99, False), (2, 3, 0.99, False), (1, 2, 0.97, True), (0, 3, 0.96, True)]
+    done = cluster(twins, edges, 0.9)
+    assert done.person[0] == done.person[1] != done.person[2] == done.person[3]
+    typo = records(
+        ("A", "Naomi", "Reid", "1998-05-21", "", "", "", ""),
+        ("B", "Max", "Reid", "1998-05-21", "", "", "", ""),  # each the other's only match
+    )
+    linked = cluster(typo, [(0, 1, 0.99, True)], 0.9)
+    assert linked.person[0] == linked.person[1] and linked.released == 1
+
+
+def test_another_spelling_or_swapped_names_still_agree():
+    data = records(
+        ("gp", "Mohammed", "Chaudhry", "2011-09-10", "M", "", "", ""),
+        ("school", "Muhammad", "Choudhury", "2011-09-10", "M", "", "", ""),
+        ("housing", "Choudhury", "Muhammad", "10/09/2011", "M", "", "", ""),
+    )
+    assert data.names_agree(0, 1)
+    done = cluster(data, [(0, 1, 0.99, False), (1, 2, 0.95, False)], 0.9)
+    assert len(set(done.person)) == 1
