@@ -145,6 +145,7 @@ class Demo:
     def carters(self) -> Episode:
         return Episode.objects.filter(persons__reference="FAM-CARTER-1").distinct().get()
 
+    @cached_property
     def newcomer(self) -> Practitioner:
         """A practitioner of another organisation not yet in the team."""
         return (
@@ -757,6 +758,8 @@ NO_FORM = {
     "web:home",
     "web:notifications",
     "web:person",
+    "web:password-reset-complete",
+    "web:password-reset-sent",
     "web:sign-out",
 }
 # Form pages submitted with valid data, and the result checked, by another test (named).
@@ -865,6 +868,10 @@ SUBMITTED_ELSEWHERE = {
     "test_a_practitioner_answers_a_round_once_with_radios",
     "records:retention-erase": "tests/sharing/test_retention.py::"
     "test_the_officer_sees_what_is_due_and_erases_with_a_reason_and_confirmation",
+    "web:password-reset": "tests/web/test_password_reset_and_lockout.py::"
+    "test_a_practitioner_resets_their_password_through_the_emailed_link",
+    "web:password-reset-confirm": "tests/web/test_password_reset_and_lockout.py::"
+    "test_a_practitioner_resets_their_password_through_the_emailed_link",
     "web:sign-in": "tests/web/test_views.py::test_sign_in_with_email_and_password",
     "web:two-factor": "tests/web/test_views.py::test_a_role_can_require_a_second_factor",
 }
