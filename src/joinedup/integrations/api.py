@@ -15,7 +15,7 @@ from joinedup.web.http import AuthedRequest
 router = Router(tags=["agencies' systems"])
 
 
-class InvolvementOut(Schema):
+class AgencyInvolvementOut(Schema):
     id: int
     person_id: int
     kind: str
@@ -27,7 +27,7 @@ class InvolvementOut(Schema):
 class InvolvementPageOut(Schema):
     count: int
     page: int
-    results: list[InvolvementOut]
+    results: list[AgencyInvolvementOut]
 
 
 @router.get(

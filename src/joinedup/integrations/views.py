@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
 
 from joinedup.integrations import clients, sso, webhooks
 from joinedup.integrations.forms import ApiClientForm, SingleSignOnForm, SubscriptionForm
@@ -41,9 +40,12 @@ def api_clients(request: AuthedRequest) -> HttpResponse:
 
 
 @login_required
-@require_POST
 @not_found_as_404
 def api_client_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
+    if request.method != "POST":
+        # Security: asked first (a refusal is audited as for any page), then back to the list.
+        clients.require_administrator(request.user, "integrations.apiclient", pk)
+        return redirect("integrations:api-clients")
     clients.api_client_revoke(actor=request.user, client_id=pk)
     return redirect("integrations:api-clients")
 
@@ -79,9 +81,12 @@ def subscriptions(request: AuthedRequest) -> HttpResponse:
 
 
 @login_required
-@require_POST
 @not_found_as_404
 def subscription_resume(request: AuthedRequest, pk: int) -> HttpResponse:
+    if request.method != "POST":
+        # Security: the subscription is fetched through the policy first (refusals audited).
+        webhooks.subscription_get(user=request.user, subscription_id=pk)
+        return redirect("integrations:webhooks")
     webhooks.subscription_resume(actor=request.user, subscription_id=pk)
     return redirect("integrations:webhooks")
 

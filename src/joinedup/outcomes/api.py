@@ -14,10 +14,10 @@ from joinedup.outcomes.schemas import (
     DashboardOut,
     EpisodeDistanceOut,
     FamilyMeasurementIn,
-    IdOut,
     MeasurementIn,
     MeasurementOut,
     NeedIn,
+    OutcomeIdOut,
     SuccessfulOut,
 )
 from joinedup.sharing import policy
@@ -82,7 +82,7 @@ def measurements_list(request: AuthedRequest, episode_id: int) -> list[Any]:
     return [m for r in view.rows for m in r.measurements]
 
 
-@router.post("/episodes/{episode_id}/outcome-measurements", response={201: list[IdOut]})
+@router.post("/episodes/{episode_id}/outcome-measurements", response={201: list[OutcomeIdOut]})
 def measurement_add(request: AuthedRequest, episode_id: int, payload: MeasurementIn) -> Status:
     made = services.measurements_record(
         actor=request.user,
@@ -101,7 +101,7 @@ def distance_travelled(request: AuthedRequest, episode_id: int) -> dict[str, Any
     return _episode_distance(selectors.episode_outcomes(user=request.user, episode_id=episode_id))
 
 
-@router.post("/episodes/{episode_id}/needs", response={201: IdOut})
+@router.post("/episodes/{episode_id}/needs", response={201: OutcomeIdOut})
 def need_add(request: AuthedRequest, episode_id: int, payload: NeedIn) -> Status:
     need = services.need_record(
         actor=request.user,
@@ -125,7 +125,7 @@ def family_distance(request: AuthedRequest, episode_id: int) -> dict[str, Any]:
     return _episode_distance(selectors.family_outcomes(user=request.user, episode_id=episode_id))
 
 
-@router.post("/family/episodes/{episode_id}/outcome-measurements", response={201: IdOut})
+@router.post("/family/episodes/{episode_id}/outcome-measurements", response={201: OutcomeIdOut})
 def family_measurement_add(
     request: AuthedRequest, episode_id: int, payload: FamilyMeasurementIn
 ) -> Status:

@@ -78,7 +78,7 @@ class NeedIn(Schema):
     assessment_id: int | None = None
 
 
-class IdOut(Schema):
+class OutcomeIdOut(Schema):
     id: int
 
 

@@ -18,7 +18,7 @@ from joinedup.people.schemas import (
     MoveOutIn,
     PersonOut,
     PersonPageOut,
-    ProbableMatchesOut,
+    ProbableMatchesErrorOut,
     RelationshipOut,
     RelativeOut,
 )
@@ -118,7 +118,7 @@ def _relationship_out(r: Relationship) -> RelationshipOut:
 
 @router.post(
     "/{person_id}/family",
-    response={201: RelationshipOut, 409: ProbableMatchesOut},
+    response={201: RelationshipOut, 409: ProbableMatchesErrorOut},
     summary="Add someone to a person's family (through the probable-match check)",
 )
 def add_family_member(request: HttpRequest, person_id: int, body: FamilyMemberIn) -> Status:

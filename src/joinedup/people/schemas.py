@@ -61,7 +61,7 @@ class PersonOut(PersonSummaryOut):
     lawful_basis: str
 
 
-class NewPersonIn(Schema):
+class FamilyNewPersonIn(Schema):
     given_name: str
     family_name: str
     kind: str
@@ -76,7 +76,7 @@ class FamilyMemberIn(Schema):
 
     relationship: str = Field(description="How they are related: they are the person's ...")
     person_id: int | None = None
-    new_person: NewPersonIn | None = None
+    new_person: FamilyNewPersonIn | None = None
     confirm_new: bool = False
     parental_responsibility: bool = False
     parental_responsibility_basis: str = ""
@@ -101,7 +101,9 @@ class ProbableMatchOut(Schema):
     probability: float
 
 
-class ProbableMatchesOut(Schema):
+class ProbableMatchesErrorOut(Schema):
+    """The error shape (message, field) with the persons who are probably the same."""
+
     message: str
     field: str
     matches: list[ProbableMatchOut]

@@ -51,24 +51,24 @@ def _team_out(view: selectors.TeamView) -> dict[str, Any]:
 # --- Teams ------------------------------------------------------------------------------------
 
 
-@router.get("/child-protection/teams", response=list[s.TeamOut], summary="Multi-agency teams")
+@router.get("/child-protection/teams", response=list[s.CpTeamOut], summary="Multi-agency teams")
 def teams(request: AuthedRequest) -> list[dict[str, Any]]:
     return [_team_out(v) for v in selectors.cp_teams_for_user(user=request.user)]
 
 
-@router.post("/child-protection/teams", response={201: s.IdOut}, summary="Create a team")
+@router.post("/child-protection/teams", response={201: s.CpIdOut}, summary="Create a team")
 def team_create(request: AuthedRequest, body: s.TeamIn) -> Status:
     team = services.cp_team_create(actor=request.user, name=body.name, area=body.area)
     return Status(201, {"id": team.pk})
 
 
-@router.get("/child-protection/teams/{team_id}", response=s.TeamOut, summary="One team")
+@router.get("/child-protection/teams/{team_id}", response=s.CpTeamOut, summary="One team")
 def team_get(request: AuthedRequest, team_id: int) -> dict[str, Any]:
     return _team_out(selectors.cp_team_get(user=request.user, team_id=team_id))
 
 
 @router.post(
-    "/child-protection/teams/{team_id}/members", response={201: s.IdOut}, summary="Add a member"
+    "/child-protection/teams/{team_id}/members", response={201: s.CpIdOut}, summary="Add a member"
 )
 def team_member_add(request: AuthedRequest, team_id: int, body: s.TeamMemberIn) -> Status:
     team: ChildProtectionTeam = selectors.cp_team_get(user=request.user, team_id=team_id).team
@@ -173,7 +173,7 @@ def _case_out(view: CaseView) -> dict[str, Any]:
 
 @router.post(
     "/episodes/{episode_id}/child-protection",
-    response={201: s.IdOut},
+    response={201: s.CpIdOut},
     summary="Open a child's child-protection record after step-up",
 )
 def case_open(request: AuthedRequest, episode_id: int, body: s.CaseOpenIn) -> Status:
@@ -208,8 +208,8 @@ def case_get(request: AuthedRequest, case_id: int) -> dict[str, Any]:
     return _case_out(selectors.case_get(user=request.user, case_id=case_id))
 
 
-@router.post("/child-protection/{case_id}/lead", response=s.IdOut, summary="Hand over the lead")
-def hand_over(request: AuthedRequest, case_id: int, body: s.HandoverIn) -> dict[str, int]:
+@router.post("/child-protection/{case_id}/lead", response=s.CpIdOut, summary="Hand over the lead")
+def hand_over(request: AuthedRequest, case_id: int, body: s.CpHandoverIn) -> dict[str, int]:
     case = services.lead_practitioner_hand_over(
         actor=request.user,
         case=_case(request, case_id),
@@ -221,7 +221,7 @@ def hand_over(request: AuthedRequest, case_id: int, body: s.HandoverIn) -> dict[
 
 @router.post(
     "/child-protection/{case_id}/strategy-discussions",
-    response={201: s.IdOut},
+    response={201: s.CpIdOut},
     summary="Record a strategy discussion",
 )
 def strategy(request: AuthedRequest, case_id: int, body: s.StrategyIn) -> Status:
@@ -237,7 +237,7 @@ def strategy(request: AuthedRequest, case_id: int, body: s.StrategyIn) -> Status
 
 
 @router.post(
-    "/child-protection/{case_id}/enquiry", response={201: s.IdOut}, summary="Start the s47"
+    "/child-protection/{case_id}/enquiry", response={201: s.CpIdOut}, summary="Start the s47"
 )
 def enquiry_start(request: AuthedRequest, case_id: int, body: s.EnquiryStartIn) -> Status:
     made = services.enquiry_start(
@@ -247,7 +247,7 @@ def enquiry_start(request: AuthedRequest, case_id: int, body: s.EnquiryStartIn) 
 
 
 @router.post(
-    "/child-protection/{case_id}/enquiry/outcome", response=s.IdOut, summary="The s47's outcome"
+    "/child-protection/{case_id}/enquiry/outcome", response=s.CpIdOut, summary="The s47's outcome"
 )
 def enquiry_outcome(
     request: AuthedRequest, case_id: int, body: s.EnquiryOutcomeIn
@@ -260,7 +260,7 @@ def enquiry_outcome(
 
 @router.post(
     "/child-protection/{case_id}/conferences",
-    response={201: s.IdOut},
+    response={201: s.CpIdOut},
     summary="Record an initial or review child protection conference",
 )
 def conference(request: AuthedRequest, case_id: int, body: s.ConferenceIn) -> Status:
@@ -276,10 +276,10 @@ def conference(request: AuthedRequest, case_id: int, body: s.ConferenceIn) -> St
 
 @router.post(
     "/child-protection/{case_id}/plan/actions",
-    response={201: s.IdOut},
+    response={201: s.CpIdOut},
     summary="Add an action to the child protection plan",
 )
-def action_add(request: AuthedRequest, case_id: int, body: s.ActionIn) -> Status:
+def action_add(request: AuthedRequest, case_id: int, body: s.CpActionIn) -> Status:
     case = _case(request, case_id)
     owner = TeamMember.objects.filter(
         pk=body.owner_member_id, episode_id=case.episode_id, left_at__isnull=True
@@ -294,7 +294,7 @@ def action_add(request: AuthedRequest, case_id: int, body: s.ActionIn) -> Status
 
 @router.post(
     "/child-protection/{case_id}/core-groups",
-    response={201: s.IdOut},
+    response={201: s.CpIdOut},
     summary="Record a core group meeting",
 )
 def core_group(request: AuthedRequest, case_id: int, body: s.CoreGroupIn) -> Status:
@@ -306,7 +306,7 @@ def core_group(request: AuthedRequest, case_id: int, body: s.CoreGroupIn) -> Sta
 
 @router.post(
     "/child-protection/{case_id}/step-down",
-    response=s.IdOut,
+    response=s.CpIdOut,
     summary="Step down to family help, the team kept",
 )
 def step_down(request: AuthedRequest, case_id: int, body: s.StepDownIn) -> dict[str, int]:
@@ -326,7 +326,7 @@ def step_down(request: AuthedRequest, case_id: int, body: s.StepDownIn) -> dict[
 
 @router.post(
     "/child-protection/{case_id}/family-network",
-    response={201: s.IdOut},
+    response={201: s.CpIdOut},
     summary="Add someone to the family network",
 )
 def network_add(request: AuthedRequest, case_id: int, body: s.NetworkMemberIn) -> Status:
@@ -338,7 +338,7 @@ def network_add(request: AuthedRequest, case_id: int, body: s.NetworkMemberIn) -
 
 @router.post(
     "/child-protection/{case_id}/fgdm/offers",
-    response={201: s.IdOut},
+    response={201: s.CpIdOut},
     summary="Record an offer of a family group decision-making meeting",
 )
 def fgdm_offer(request: AuthedRequest, case_id: int, body: s.OfferIn) -> Status:
@@ -355,7 +355,7 @@ def fgdm_offer(request: AuthedRequest, case_id: int, body: s.OfferIn) -> Status:
 
 @router.post(
     "/child-protection/{case_id}/fgdm/answers/{answer_id}",
-    response=s.IdOut,
+    response=s.CpIdOut,
     summary="Record a person's answer to the offer",
 )
 def fgdm_answer(
@@ -371,10 +371,10 @@ def fgdm_answer(
 
 @router.post(
     "/child-protection/{case_id}/fgdm/meetings",
-    response={201: s.IdOut},
+    response={201: s.CpIdOut},
     summary="Record the family group decision-making meeting",
 )
-def fgdm_meeting(request: AuthedRequest, case_id: int, body: s.MeetingIn) -> Status:
+def fgdm_meeting(request: AuthedRequest, case_id: int, body: s.CpMeetingIn) -> Status:
     case = _case(request, case_id)
     made = services.fgdm_meeting_record(
         actor=request.user,
@@ -389,7 +389,7 @@ def fgdm_meeting(request: AuthedRequest, case_id: int, body: s.MeetingIn) -> Sta
 
 @router.post(
     "/child-protection/{case_id}/fgdm/exemption",
-    response={201: s.IdOut},
+    response={201: s.CpIdOut},
     summary="Record that a meeting would not be in the child's best interests",
 )
 def fgdm_exemption(request: AuthedRequest, case_id: int, body: s.ExemptionIn) -> Status:
@@ -401,7 +401,7 @@ def fgdm_exemption(request: AuthedRequest, case_id: int, body: s.ExemptionIn) ->
 
 @router.post(
     "/child-protection/{case_id}/proceedings",
-    response={201: s.IdOut},
+    response={201: s.CpIdOut},
     summary="Record the application for a care or supervision order",
 )
 def proceedings(request: AuthedRequest, case_id: int, body: s.ProceedingsIn) -> Status:

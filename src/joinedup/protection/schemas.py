@@ -8,7 +8,7 @@ from typing import Any
 from ninja import Field, Schema
 
 
-class IdOut(Schema):
+class CpIdOut(Schema):
     id: int
 
 
@@ -28,7 +28,7 @@ class TeamMemberIn(Schema):
     nominated_by_icb: bool = False
 
 
-class TeamOut(Schema):
+class CpTeamOut(Schema):
     id: int
     name: str
     area: str
@@ -47,7 +47,7 @@ class CaseOpenIn(Schema):
     disabilities: list[str] = Field(default_factory=list)
 
 
-class HandoverIn(Schema):
+class CpHandoverIn(Schema):
     to_practitioner_id: int
     reason: str
 
@@ -81,7 +81,7 @@ class ConferenceIn(Schema):
     late_reason: str = ""
 
 
-class ActionIn(Schema):
+class CpActionIn(Schema):
     owner_member_id: int
     text: str
     due_on: date
@@ -118,7 +118,7 @@ class AnswerIn(Schema):
     answered_on: date
 
 
-class MeetingIn(Schema):
+class CpMeetingIn(Schema):
     held_on: date
     attended_member_ids: list[int] = Field(default_factory=list)
     child_participation: str = Field(description="attended, part, views or not")

@@ -23,7 +23,7 @@ from joinedup.recording.schemas import (
     NoteIn,
     NoteOut,
     RecordOut,
-    VersionIn,
+    RecordVersionIn,
 )
 from joinedup.recording.views import file_response
 
@@ -243,7 +243,7 @@ def change(request: HttpRequest, invitation_id: int, body: InvitationChangeIn) -
 @router.post(
     "/invitations/{invitation_id}/cancel", response=InvitationOut, summary="Cancel a meeting"
 )
-def cancel(request: HttpRequest, invitation_id: int, body: VersionIn) -> InvitationOut:
+def cancel(request: HttpRequest, invitation_id: int, body: RecordVersionIn) -> InvitationOut:
     found = selectors.invitation_get(user=request.user, invitation_id=invitation_id)
     done = services.invitation_cancel(
         actor=request.user,  # type: ignore[arg-type]

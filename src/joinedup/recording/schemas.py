@@ -102,7 +102,7 @@ class InvitationChangeIn(Schema):
     link: str = ""
 
 
-class VersionIn(Schema):
+class RecordVersionIn(Schema):
     expected_version: int
 
 

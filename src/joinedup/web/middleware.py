@@ -146,10 +146,14 @@ def check_request(request: HttpRequest) -> None:
 
 
 def problem_response(request: HttpRequest, problem: RequestProblem) -> HttpResponse:
-    if request.path.startswith("/api/"):
-        return JsonResponse(
+    if request.path.startswith(("/api/", "/oruk/")):
+        response = JsonResponse(
             {"message": problem.message, "field": problem.field}, status=problem.status
         )
+        if request.path.startswith("/oruk/"):
+            # The open Open Referral API answers every origin, its errors too.
+            response["Access-Control-Allow-Origin"] = "*"
+        return response
     return render(request, "web/400.html", {"message": problem.message}, status=problem.status)
 
 
@@ -213,6 +217,7 @@ class FamilyPagesOnlyMiddleware:
         "/two-factor/",
         "/password-reset/",
         "/notifications/",
+        "/documents/",  # a document shared with the family: the view asks the policy
         "/assets/",
         "/api/v1/family/",
         "/api/v1/openapi.json",
