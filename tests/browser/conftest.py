@@ -101,3 +101,12 @@ def assert_accessible(page) -> None:
         for v in result["violations"]
     ]
     assert not violations, f"{page.url}: {json.dumps(violations, indent=1)}"
+
+
+def choose_person(page, label: str, name: str) -> None:
+    """A long list of practitioners is a type-ahead (accessible autocomplete): type part of the
+    name, as a person would, and pick the suggestion."""
+    import re
+
+    page.get_by_label(label).fill(name)
+    page.get_by_role("option", name=re.compile(re.escape(name))).first.click()

@@ -16,7 +16,7 @@ from joinedup.episodes.models import LeadProposal
 from joinedup.partnership.models import Organisation, Practitioner
 from joinedup.people import services as people
 from joinedup.protection.models import ProtectionCase
-from tests.browser.conftest import assert_accessible, screenshot
+from tests.browser.conftest import assert_accessible, choose_person, screenshot
 from tests.browser.test_find_a_child import sign_in
 from tests.browser.test_request_for_support import sign_out
 
@@ -55,7 +55,7 @@ def test_step_up_to_an_initial_conference_and_a_plan(page):
     sign_in(page, dsl.email)
     page.goto(f"/episodes/{episode.pk}/")
     page.get_by_role("link", name="Step up").click()
-    page.get_by_label("Who will lead now").select_option(str(sw.pk))
+    choose_person(page, "Who will lead now", sw.get_full_name())
     page.get_by_label("Reason").fill("Sam told his teacher he was hit at home.")
     assert_accessible(page)
     page.get_by_role("button", name="Step up").click()

@@ -9,7 +9,7 @@ import pytest
 from joinedup.demo import loader
 from joinedup.partnership.models import Practitioner
 from joinedup.sharing import policy
-from tests.browser.conftest import assert_accessible, screenshot
+from tests.browser.conftest import assert_accessible, choose_person, screenshot
 from tests.browser.test_find_a_child import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -74,7 +74,7 @@ def test_school_asks_front_door_decides_school_sees_the_decision(page):
     page.get_by_role("radio", name="Early help", exact=True).check()
     page.get_by_label("Reasons").fill("Needs across health and school; the family agrees.")
     lead = Practitioner.objects.get(email="grace.okafor@earlyhelp.example")
-    page.get_by_label("Lead professional (for early help)").select_option(value=str(lead.pk))
+    choose_person(page, "Lead professional (for early help)", lead.get_full_name())
     screenshot(page, "triage")
     assert_accessible(page)
     page.get_by_role("button", name="Record the decision").click()

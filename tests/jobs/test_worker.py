@@ -16,7 +16,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 JOINEDUP = [sys.executable, "-m", "joinedup.config.cli"]
-ROWS = 3000
+ROWS = 10000  # enough that the import is still running when the first worker is killed
 
 SEED = f"""
 import json

@@ -180,6 +180,8 @@ def _api_ids(route: str, params: list[str]) -> list[dict[str, int]]:
         ]
     if route.startswith("agencies/"):
         return []  # by organisation code, covered in tests/identity_db
+    if route.startswith("directory/services"):
+        return []  # the service directory: a catalogue open to every practitioner
     children = {
         "action_id": Action,
         "decision_id": TeamDecision,

@@ -168,8 +168,10 @@ def _plan(episode: Episode, p: dict[str, Person]) -> None:
         attendance={mum.pk: "attended", refuge.pk: "attended", teacher.pk: "apologies"},
         family_attended=True,
         family_said="We feel safer now. Tyler misses his friends and wants to play football.",
+        family_said_by=p["jodie"],  # the mother's words: hers to read, not the father's
         notes="Contact arrangements with the father to go through the refuge only.",
         decisions=[("Find a football club Tyler can get to by himself", "Tyler asked for it")],
+        decisions_shared=True,
         next_review_on=today + timedelta(days=30),
     )
 

@@ -305,6 +305,7 @@ def answer(request: AuthedRequest, slug: str) -> HttpResponse:
             partner=partner,
         )
         if done is None and not form.errors:
+            request.session.pop("insight_navigation", None)  # the menu's Surveys item may go
             messages.success(request, "Thank you: your answers are saved, anonymously.")
             if instrument.kind == "relational":
                 return redirect("insight:answer", survey_round.slug)
