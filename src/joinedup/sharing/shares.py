@@ -287,7 +287,8 @@ def persons_facts(
     user: Any, persons: list[Person], purpose: str = "planning"
 ) -> dict[int, _Shares]:
     """person_facts for every person on a page, each fact asked once for all of them: the
-    agreements once, and safeguarding, consents and break-glass one query each."""
+    agreements once, and safeguarding, consents, break-glass and open child-protection
+    records one query each."""
     facts = {p.pk: _Shares(user, p, purpose) for p in persons}
     if not facts or not is_practitioner(user):
         return facts
@@ -303,11 +304,19 @@ def persons_facts(
         .filter(person_id__in=ids)
         .values_list("person_id", flat=True)
     )
+    from joinedup.sharing.protection_policy import OPEN_STATUSES, protection_cases_visible_to
+
+    in_protection = set(
+        protection_cases_visible_to(user)
+        .filter(child_id__in=ids, status__in=OPEN_STATUSES)
+        .values_list("child_id", flat=True)
+    )
     for pk, shares in facts.items():
         shares.__dict__.update(  # the cached properties, filled in
             agreements=agreements,
             safeguarding=pk in stepped_up,
             consents=consents[pk],
             break_glass=pk in glass,
+            duty_to_share=pk in in_protection,
         )
     return facts
