@@ -43,6 +43,8 @@ def _ids(route: str) -> list[dict[str, int]]:
     params = re.findall(r"<int:(\w+)>", route)
     if not params:
         return []
+    if route.startswith("services/"):
+        return []  # the service directory: a catalogue open to every practitioner
     episode_route = route.startswith("episodes/")
     if params == ["person_id"] or route.startswith("people/"):
         return [{params[0]: pk} for pk in Person.objects.values_list("pk", flat=True)[:PER_KIND]]
