@@ -69,7 +69,7 @@ def _ids(route: str) -> list[dict[str, int]]:
         return [{"pk": episode, params[1]: pk} for pk, episode in rows]
     # A route this test does not know yet: try the first ids of every episode and 1..10.
     return [
-        {"pk": e, **{p: i for p in params[1:]}}
+        {params[0]: e, **{p: i for p in params[1:]}}
         for e in Episode.objects.values_list("pk", flat=True)[:3]
         for i in range(1, 4)
     ]
