@@ -207,7 +207,6 @@ class EpisodeIn(Schema):
     summary="Start a practitioner-led team around a family you work with",
 )
 def start_episode(request: AuthedRequest, body: EpisodeIn) -> Any:
-    from joinedup.episodes import services as casework_services
     from joinedup.sharing import policy
 
     persons = list(policy.persons_visible_to(request.user).filter(pk__in=body.person_ids))
@@ -215,7 +214,7 @@ def start_episode(request: AuthedRequest, body: EpisodeIn) -> Any:
         raise ApplicationError("Choose people your organisation works with.", field="person_ids")
     return Status(
         201,
-        casework_services.episode_open_practitioner_led(
+        services.episode_open_practitioner_led(
             actor=request.user,
             persons=persons,
             reason=body.reason,

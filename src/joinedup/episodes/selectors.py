@@ -26,14 +26,11 @@ from joinedup.episodes.models import (
 )
 from joinedup.episodes.services.lead import NOT_LEAD_ROLES, NOT_LEADS
 from joinedup.frontdoor.models import (
-    Rating,
     RequestStatus,
 )
 from joinedup.frontdoor.selectors import requests_sent_to_me
 from joinedup.partnership.models import Practitioner, Profession, Role, Sector
 from joinedup.sharing import policy
-
-URGENCY: dict[str, int] = {Rating.RED: 0, Rating.AMBER: 1, Rating.GREEN: 2, Rating.BLUE: 3}
 
 
 @dataclass

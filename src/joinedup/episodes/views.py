@@ -421,7 +421,6 @@ def plan_versions(request: AuthedRequest, pk: int) -> HttpResponse:
 @not_found_as_404
 def episode_start(request: AuthedRequest, person_id: int) -> HttpResponse:
     """A practitioner already working with the family starts a team around it (practitioner-led)."""
-    from joinedup.episodes import services as casework_services
     from joinedup.people import selectors as people_selectors
 
     view = people_selectors.person_get(user=request.user, person_id=person_id)
@@ -435,7 +434,7 @@ def episode_start(request: AuthedRequest, person_id: int) -> HttpResponse:
         chosen = [p for p in candidates if str(p.pk) in form.cleaned_data["persons"]]
         episode = call_service(
             form,
-            casework_services.episode_open_practitioner_led,
+            services.episode_open_practitioner_led,
             actor=request.user,
             persons=chosen,
             reason=form.cleaned_data["reason"],
