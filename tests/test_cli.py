@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -112,13 +113,23 @@ def _serve(tmp_path: Path, port: int, *args: str, **env: str) -> subprocess.Pope
     )
 
 
-def _get(port: int, path: str, **headers: str) -> tuple[int, str]:
-    """One request, not following redirects, retried while the server starts (up to 90 s)."""
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _get(server: subprocess.Popen[str], port: int, path: str, **headers: str) -> tuple[int, str]:
+    """One request, not following redirects, retried while the server starts (up to 90 s).
+    A server that exits instead fails the test with what it printed."""
     import http.client
     import time
 
     deadline = time.monotonic() + 90
     while True:
+        if server.poll() is not None:
+            _, stderr = server.communicate()
+            pytest.fail(f"the server exited with {server.returncode}:\n{stderr}")
         try:
             connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
             connection.request("GET", path, headers={"Host": "127.0.0.1", **headers})
@@ -142,10 +153,10 @@ def _get(port: int, path: str, **headers: str) -> tuple[int, str]:
     ],
 )
 def test_serve_behind_a_tls_proxy_or_on_plain_http(served_db, https, args, headers, expected):
-    port = int(os.environ.get("JOINEDUP_TEST_SERVE_PORT", "8102"))
+    port = _free_port()
     server = _serve(served_db, port, *args, JOINEDUP_HTTPS=https)
     try:
-        assert _get(port, "/sign-in/", **headers) == expected
+        assert _get(server, port, "/sign-in/", **headers) == expected
     finally:
         server.terminate()
         server.wait(timeout=30)
