@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any
 
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 
 from joinedup.core.locking import version_field
 from joinedup.episodes import feedback, selectors, services
@@ -537,10 +537,22 @@ def record_closure_feedback(
     return Status(201, given)
 
 
-@router.get("/my-work", summary="Everything waiting for me")
-def my_work(request: AuthedRequest) -> dict[str, Any]:
-    work = selectors.my_work(user=request.user)
+@router.get(
+    "/my-work",
+    summary="Everything waiting for me",
+    description="The families are paged (`page`, 25 a page, the next review due first); the "
+    "reviews overdue and in the next two weeks are the first 25 of each, with their totals.",
+)
+def my_work(request: AuthedRequest, page: int = Query(1, ge=1)) -> dict[str, Any]:
+    work = selectors.my_work(user=request.user, page=page)
+    families = work.my_families
     return {
+        "my_families": [e.pk for e in families.object_list],
+        "my_families_total": families.paginator.count,
+        "page": families.number,
+        "pages": families.paginator.num_pages,
+        "reviews_overdue_total": work.reviews_overdue_total,
+        "meetings_coming_total": work.meetings_coming_total,
         "actions_overdue": [a.pk for a in work.actions_overdue],
         "actions_due": [a.pk for a in work.actions_due],
         "reviews_overdue": [e.pk for e in work.reviews_overdue],

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, prefetch_related_objects
 from django.utils import timezone
 
 from joinedup.audit import services as audit
@@ -151,8 +152,10 @@ class MyWork:
     pattern_alerts: list[Any] = field(default_factory=list)
     lead_proposals: list[Any] = field(default_factory=list)
     escalated_to_me: list[Any] = field(default_factory=list)
-    my_families: list[Any] = field(default_factory=list)
+    my_families: Any = field(default_factory=list)  # a Page of episodes, next review first
     team_caseloads: list[Caseload] = field(default_factory=list)
+    reviews_overdue_total: int = 0
+    meetings_coming_total: int = 0
 
 
 @dataclass(frozen=True)
@@ -206,30 +209,42 @@ def team_caseloads(*, user: Any) -> list[Caseload]:
     ]
 
 
-def my_work(*, user: Any, horizon_days: int = 14) -> MyWork:
-    """Everything waiting for one practitioner, across every team they are in."""
+MY_FAMILIES_PER_PAGE = 25
+LIST_LIMIT = 25
+
+
+def my_work(*, user: Any, horizon_days: int = 14, page: Any = 1) -> MyWork:
+    """Everything waiting for one practitioner, across every team they are in.
+
+    A practitioner may be in hundreds of teams (a duty team's manager, an early-help
+    coordinator): the families are paged, and the reviews overdue and coming are the first
+    LIST_LIMIT of each with their totals, so the page costs the same whatever the caseload. The
+    audit names the persons of the families shown."""
     today = timezone.localdate()
     episodes = policy.episodes_visible_to(user).exclude(status=EpisodeStatus.CLOSED)
-    open_actions = (
+    open_actions = list(
         ActionModel.objects.filter(
             owner__practitioner=user, owner__left_at__isnull=True, episode__in=episodes
         )
         .exclude(status__in=[ActionStatus.DONE, ActionStatus.NOT_DONE])
+        .filter(due_on__lte=today + timedelta(days=horizon_days))
         .select_related("episode")
         .prefetch_related("episode__persons")
-        .order_by("due_on")
+        .order_by("due_on", "pk")
     )
     latest = Meeting.objects.filter(episode=OuterRef("pk")).order_by("-held_on", "-pk")
-    with_review = list(
-        episodes.annotate(next_review=Subquery(latest.values("next_review_on")[:1]))
-        .prefetch_related("persons")
-        .order_by("next_review")
-    )
-    member_of = set(
-        TeamMember.objects.filter(
-            practitioner=user, left_at__isnull=True, episode__in=episodes
-        ).values_list("episode_id", flat=True)
-    )
+    reviewed = episodes.annotate(next_review=Subquery(latest.values("next_review_on")[:1]))
+    families = Paginator(
+        reviewed.order_by(F("next_review").asc(nulls_last=True), "pk"), MY_FAMILIES_PER_PAGE
+    ).get_page(page)
+    overdue = reviewed.filter(next_review__lt=today).order_by("next_review", "pk")
+    coming = reviewed.filter(
+        next_review__gte=today, next_review__lte=today + timedelta(days=horizon_days)
+    ).order_by("next_review", "pk")
+    reviews_overdue = list(overdue[:LIST_LIMIT])
+    meetings_coming = list(coming[:LIST_LIMIT])
+    shown = [*families.object_list, *reviews_overdue, *meetings_coming]
+    prefetch_related_objects(shown, "persons")
     disagreements = list(
         Disagreement.objects.filter(decision__episode__in=episodes, status=Disagreement.Status.OPEN)
         .select_related("decision__episode", "raised_by__practitioner")
@@ -240,15 +255,16 @@ def my_work(*, user: Any, horizon_days: int = 14) -> MyWork:
         actor=user,
         action=Action.VIEW,
         object_type="episodes.my_work",
-        persons={p.pk for e in with_review for p in e.persons.all()},
+        persons={p.pk for e in shown for p in e.persons.all()}
+        | {p.pk for a in open_actions for p in a.episode.persons.all()},
     )
     return MyWork(
         actions_overdue=[a for a in open_actions if a.due_on < today],
-        actions_due=[
-            a for a in open_actions if today <= a.due_on <= today + timedelta(days=horizon_days)
-        ],
-        meetings_coming=[e for e in with_review if e.next_review and e.next_review >= today],
-        reviews_overdue=[e for e in with_review if e.next_review and e.next_review < today],
+        actions_due=[a for a in open_actions if today <= a.due_on],
+        meetings_coming=meetings_coming,
+        reviews_overdue=reviews_overdue,
+        reviews_overdue_total=_total(reviews_overdue, overdue),
+        meetings_coming_total=_total(meetings_coming, coming),
         incidents_to_acknowledge=list(
             CriticalIncident.objects.filter(
                 episode__lead_professional=user, acknowledged_at__isnull=True
@@ -275,11 +291,14 @@ def my_work(*, user: Any, horizon_days: int = 14) -> MyWork:
             .select_related("decision__episode", "decision__taken_by", "raised_by__practitioner")
             .order_by("level_due_at")
         ),
-        my_families=[
-            e for e in with_review if e.lead_professional_id == user.pk or e.pk in member_of
-        ],
+        my_families=families,
         team_caseloads=team_caseloads(user=user),
     )
+
+
+def _total(first: list[Any], qs: Any) -> int:
+    """How many there are in all: counted only when the first LIST_LIMIT did not hold them."""
+    return len(first) if len(first) < LIST_LIMIT else int(qs.count())
 
 
 def lead_candidates(episode: Episode, kind: str) -> Any:

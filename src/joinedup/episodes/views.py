@@ -40,7 +40,8 @@ def episode_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def my_work(request: AuthedRequest) -> HttpResponse:
-    return render(request, "episodes/my_work.html", {"work": selectors.my_work(user=request.user)})
+    work = selectors.my_work(user=request.user, page=request.GET.get("page") or 1)
+    return render(request, "episodes/my_work.html", {"work": work})
 
 
 def _form_page(
