@@ -784,6 +784,10 @@ SUBMITTED_ELSEWHERE = {
     "protection:cp-team": "tests/protection/test_views.py::test_team_configuration_pages",
     "protection:cp-team-member-remove": "tests/protection/test_services.py::"
     "test_four_memberships_named_when_missing",
+    "protection:assessment-start": "tests/protection/test_need.py::test_the_need_pages",
+    "protection:assessment-authorise": "tests/protection/test_need.py::test_the_need_pages",
+    "protection:cin-plan-start": "tests/protection/test_need.py::test_the_need_pages",
+    "protection:cin-plan-end": "tests/protection/test_need.py::test_the_need_pages",
     "protection:census": "tests/protection/test_views.py::"
     "test_census_page_refuses_a_year_not_ended",
     "people:family-add": "tests/people/test_family_writes.py::test_family_add_page_submits",

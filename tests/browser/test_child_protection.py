@@ -118,3 +118,50 @@ def test_step_up_to_an_initial_conference_and_a_plan(page):
     screenshot(page, "child-protection-plan")
     case = ProtectionCase.objects.get(child=child)
     assert case.status == "plan" and case.plan.category == "PHY"
+
+
+def test_a_single_assessment_with_its_factors_and_a_child_in_need_plan(page):
+    """Maya's social worker starts a new single assessment and records its authorisation with
+    the factors identified; a date before the start, and a child in need plan beside her child
+    protection plan, are refused in the error summary. Every page passes axe-core."""
+    loader.load(families=2, seed=2026)
+    sw = Practitioner.objects.get(email="daniel.hughes@socialcare.example")
+    case = ProtectionCase.objects.get(child__reference="FAM-HALE-1")
+    today = timezone.localdate()
+
+    sign_in(page, sw.email)
+    page.goto(f"/child-protection/{case.pk}/")
+    page.get_by_role("heading", name="Assessments and child in need plans").wait_for()
+    assert_accessible(page)
+    page.get_by_role("link", name="Start a single assessment").click()
+    page.get_by_role("heading", name="Start a single assessment").wait_for()
+    _fill_date(page, today - timedelta(days=3))
+    page.get_by_label("Social worker carrying out the assessment").select_option(str(sw.pk))
+    page.get_by_label("What the assessment is looking at").fill("How Maya is since the review.")
+    assert_accessible(page)
+    page.get_by_role("button", name="Record the start").click()
+    page.get_by_text("Assessment started.").wait_for()
+
+    page.get_by_role("link", name="Record the assessment's authorisation").click()
+    _fill_date(page, today - timedelta(days=5))
+    page.get_by_label("4B: Mental health: concerns about a parent or carer").check()
+    page.get_by_role("button", name="Record the authorisation").click()
+    page.get_by_role("alert").get_by_text("cannot be authorised before it started").wait_for()
+    assert_accessible(page)
+    _fill_date(page, today)
+    page.get_by_label("4B: Mental health: concerns about a parent or carer").check()
+    page.get_by_label("17A: Emotional abuse").check()
+    page.get_by_role("button", name="Record the authorisation").click()
+    page.get_by_text("Assessment authorised.").wait_for()
+    page.get_by_text("17A: Emotional abuse").wait_for()
+    assert_accessible(page)
+
+    page.goto(f"/child-protection/{case.pk}/cin-plans/new/")
+    _fill_date(page, today)
+    assert_accessible(page)
+    page.get_by_role("button", name="Record the plan").click()
+    page.get_by_role("alert").get_by_text("beside the child protection plan").wait_for()
+    assert_accessible(page)
+    screenshot(page, "child-in-need-plan-refused")
+    assessment = case.assessments.order_by("pk").last()
+    assert assessment.factors == ["4B", "17A"] and not case.cin_plans.filter(ended_on=None)

@@ -4,6 +4,8 @@ return that passes the DfE rules."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from joinedup.demo import loader
@@ -28,6 +30,12 @@ def test_the_demo_story(demo):
     assert [c.kind for c in case.conferences.all()] == ["initial", "review"]
     assert case.plan.category == "PHY" and case.plan.core_groups.exists()
     assert case.fgdm_meetings.exists()
+    assessment = case.assessments.get()
+    assert assessment.factors == ["4B", "16A"] and not assessment.is_under_way
+    # The child protection plan took over from the child in need plan.
+    assert [(p.started_on, p.ended_on) for p in case.cin_plans.all()] == [
+        (date(2025, 10, 13), case.plan.started_on)
+    ]
     assert {r.answer for o in case.fgdm_offers.all() for r in o.responses.all()} == {"accepted"}
     sw = Practitioner.objects.get(email="daniel.hughes@socialcare.example")
     view = selectors.case_get(user=sw, case_id=case.pk)
@@ -56,3 +64,10 @@ def test_the_demo_census_return_passes_the_dfe_rules(demo):
     checked = selectors.census_check(user=manager, year=2026, la_code=DEMO_LA_CODE)
     assert checked.children == 1
     assert checked.valid, checked.errors
+    # No query about Maya either: her assessment (2991Q) and her UPN (8770Q) are there. The one
+    # query left is about the return as a whole (2887Q: fewer than 8 disability codes in it),
+    # which a return of one child cannot answer.
+    assert [f for f in checked.queries if f.child] == []
+    assert {f.rule for f in checked.queries} <= {"2887Q"}
+    xml = checked.xml.decode()
+    assert "<AssessmentFactors>16A</AssessmentFactors>" in xml and "<CINPlanDates>" in xml

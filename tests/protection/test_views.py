@@ -317,6 +317,9 @@ def _every_url(case) -> list[str]:
     offer = case.fgdm_offers.create(offered_on=date(2026, 1, 1), recorded_by=case.opened_by)
     answer = offer.responses.create(member=response)
     team = ChildProtectionTeam.objects.create(name="T", area="A", created_by=case.opened_by)
+    assessment = case.assessments.create(
+        started_on=date(2025, 11, 4), social_worker=case.opened_by, recorded_by=case.opened_by
+    )
     names = [
         "case",
         "hand-over",
@@ -331,11 +334,15 @@ def _every_url(case) -> list[str]:
         "fgdm-meeting",
         "fgdm-exemption",
         "proceedings",
+        "assessment-start",
+        "cin-plan-start",
+        "cin-plan-end",
     ]
     return [
         *(reverse(f"protection:{n}", args=[case.pk]) for n in names),
         reverse("protection:conference", args=[case.pk, "initial"]),
         reverse("protection:fgdm-response", args=[case.pk, answer.pk]),
+        reverse("protection:assessment-authorise", args=[case.pk, assessment.pk]),
         reverse("protection:case-open", args=[case.episode_id]),
         reverse("protection:cp-team", args=[team.pk]),
         reverse("protection:cp-teams"),

@@ -1,15 +1,18 @@
 """The demo's child-protection story, made through the real services.
 
-Maya Hale (7) goes to Oakfield Primary. In November 2025 the school's designated safeguarding
-lead opened a team around the family and stepped it up to children's social care; Daniel Hughes
-(social worker) accepted the lead and became her Lead Child Protection Practitioner. A strategy
-discussion (social work, police, health, education) started a section 47 enquiry; the initial
-conference put Maya on a child protection plan for physical abuse, with actions owned by the
-school, health and the police; the core group met, and the first review continued the plan.
+Maya Hale (7) goes to Oakfield Primary. In September 2025 the school's designated safeguarding
+lead opened a team around the family and stepped it up to children's social care: Maya was often
+hungry and late, and her mother was struggling. Daniel Hughes (social worker) accepted the lead
+and became her Lead Child Protection Practitioner. His single assessment found neglect and her
+mother's poor mental health, and Maya had a child in need plan from October. In November bruising
+was seen at school: a strategy discussion (social work, police, health, education) started a
+section 47 enquiry; the initial conference put Maya on a child protection plan for physical
+abuse, which took over from the child in need plan, with actions owned by the school, health and
+the police; the core group met, and the first review continued the plan.
 Before proceedings her mother and grandmother were offered a family group decision-making meeting
 in the letter before proceedings; both accepted and it was held. The police decided not to
 disclose one piece of information under the duty to share, and said why. The 2025 to 2026 Children
-in Need census return for her passes the DfE rules.
+in Need census return for her passes the DfE rules with no errors and no queries.
 
 Two multi-agency child protection teams: North has all four required memberships; South has no
 police member yet, and says so. Safe to run again: it adds only what is missing.
@@ -34,6 +37,9 @@ from joinedup.sharing import services as sharing
 REFERENCE = "FAM-HALE-1"
 # The demo's local authority code in the census header (set JOINEDUP_CIN_LA_CODE for a real one).
 DEMO_LA_CODE = "999"
+# Maya's unique pupil number, with its check letter. Its local authority part is 001, a code the
+# census's UPN rules recognise, since the demo's council is not a real one.
+MAYA_UPN = "B001200124001"
 
 
 def _staff(email: str) -> Practitioner:
@@ -86,9 +92,9 @@ def _teams(manager: Practitioner) -> ChildProtectionTeam:
 def _hales() -> dict[str, Person]:
     born = ANCHOR.replace(year=ANCHOR.year - 7)
     specs = [
-        ("maya", "Maya", "child", "female", born),
-        ("kerry", "Kerry", "adult", "female", date(1994, 2, 11)),
-        ("pat", "Pat", "adult", "female", date(1967, 8, 30)),
+        ("maya", "Maya", "child", "female", born, MAYA_UPN),
+        ("kerry", "Kerry", "adult", "female", date(1994, 2, 11), ""),
+        ("pat", "Pat", "adult", "female", date(1967, 8, 30), ""),
     ]
     persons = {
         key: people.person_create(
@@ -99,10 +105,11 @@ def _hales() -> dict[str, Person]:
             kind=kind,
             sex=sex,
             date_of_birth=dob,
+            upn=upn,
             address="12 Willow Street, Demoford",
             postcode="DM1 3QT",
         )
-        for n, (key, given, kind, sex, dob) in enumerate(specs, 1)
+        for n, (key, given, kind, sex, dob, upn) in enumerate(specs, 1)
     }
     people.relationship_add(
         actor=None,
@@ -132,6 +139,27 @@ ATTENDEES = [
     ("Ruth Morris", "health"),
     ("Amira Khan", "education"),
 ]
+
+
+def _child_in_need(case: ProtectionCase, sw: Practitioner) -> None:
+    """The single assessment, authorised with the factors identified, and the child in need plan
+    that followed it (the child protection plan takes over from it at the initial conference)."""
+    assessment = services.assessment_start(
+        actor=sw,
+        case=case,
+        started_on=date(2025, 9, 16),
+        social_worker=sw,
+        summary="Maya's care at home: food, routines, school, and how Kerry is coping.",
+    )
+    services.assessment_authorise(
+        actor=sw,
+        assessment=assessment,
+        authorised_on=date(2025, 10, 10),
+        factors=["4B", "16A"],
+        summary="Kerry's low mood leaves Maya without breakfast and late most days; Kerry "
+        "wants help. A child in need plan: breakfast club, a GP review for Kerry, weekly visits.",
+    )
+    services.cin_plan_start(actor=sw, case=case, started_on=date(2025, 10, 13))
 
 
 def _path(case: ProtectionCase, sw: Practitioner) -> None:
@@ -277,7 +305,10 @@ def load_protection() -> int:
     p = _hales()
     episode = episodes.episode_open_practitioner_led(actor=dsl, persons=[p["maya"], p["kerry"]])
     proposal = episodes.episode_step_up(
-        actor=dsl, episode=episode, to=sw, reason="Unexplained bruising seen at school."
+        actor=dsl,
+        episode=episode,
+        to=sw,
+        reason="Maya is often hungry and late; her mother is struggling to cope.",
     )
     episodes.lead_proposal_accept(actor=sw, proposal=proposal)
     episode.refresh_from_db()
@@ -286,13 +317,14 @@ def load_protection() -> int:
         episode=episode,
         child=p["maya"],
         lead_practitioner=sw,
-        referral_date=date(2025, 11, 3),
+        referral_date=date(2025, 9, 15),
         cp_team=north,
         referral_source="2A",
         primary_need="N1",
         ethnicity="WBRI",
         disabilities=["NONE"],
     )
+    _child_in_need(case, sw)
     _path(case, sw)
     _plan(case, sw)
     _family_group_decision_making(case, sw)

@@ -95,6 +95,21 @@ def _case_out(view: CaseView) -> dict[str, Any]:
         "status": case.status,
         "lead_practitioner_id": case.lead_practitioner_id,
         "referral_date": case.referral_date,
+        "assessments": [
+            {
+                "id": a.pk,
+                "started_on": a.started_on,
+                "social_worker_id": a.social_worker_id,
+                "authorised_on": a.authorised_on,
+                "factors": a.factors,
+                "summary": a.summary,
+            }
+            for a in case.assessments.all()
+        ],
+        "cin_plans": [
+            {"id": p.pk, "started_on": p.started_on, "ended_on": p.ended_on}
+            for p in case.cin_plans.all()
+        ],
         "strategy_discussions": [
             {
                 "id": d.pk,
@@ -217,6 +232,60 @@ def hand_over(request: AuthedRequest, case_id: int, body: s.CpHandoverIn) -> dic
         reason=body.reason,
     )
     return {"id": case.pk}
+
+
+# --- The single assessment and child in need plans ----------------------------------------------
+
+
+@router.post(
+    "/child-protection/{case_id}/assessments",
+    response={201: s.CpIdOut},
+    summary="Record the start of a single assessment",
+)
+def assessment_start(request: AuthedRequest, case_id: int, body: s.AssessmentStartIn) -> Status:
+    made = services.assessment_start(
+        actor=request.user,
+        case=_case(request, case_id),
+        started_on=body.started_on,
+        social_worker=selectors.practitioner_by_id(body.social_worker_id, "social_worker_id"),
+        summary=body.summary,
+    )
+    return Status(201, {"id": made.pk})
+
+
+@router.post(
+    "/child-protection/{case_id}/assessments/{assessment_id}/authorisation",
+    response=s.CpIdOut,
+    summary="Record an assessment's authorisation and the factors identified at its end",
+)
+def assessment_authorise(
+    request: AuthedRequest, case_id: int, assessment_id: int, body: s.AssessmentAuthoriseIn
+) -> dict[str, int]:
+    assessment = selectors.assessment_of(_case(request, case_id), assessment_id)
+    made = services.assessment_authorise(actor=request.user, assessment=assessment, **body.dict())
+    return {"id": made.pk}
+
+
+@router.post(
+    "/child-protection/{case_id}/cin-plans",
+    response={201: s.CpIdOut},
+    summary="Record a child in need plan (its end too, if it has ended)",
+)
+def cin_plan_start(request: AuthedRequest, case_id: int, body: s.CinPlanStartIn) -> Status:
+    made = services.cin_plan_start(actor=request.user, case=_case(request, case_id), **body.dict())
+    return Status(201, {"id": made.pk})
+
+
+@router.post(
+    "/child-protection/{case_id}/cin-plans/end",
+    response=s.CpIdOut,
+    summary="End the child in need plan in force",
+)
+def cin_plan_end(request: AuthedRequest, case_id: int, body: s.CinPlanEndIn) -> dict[str, int]:
+    made = services.cin_plan_end(
+        actor=request.user, case=_case(request, case_id), ended_on=body.ended_on
+    )
+    return {"id": made.pk}
 
 
 @router.post(

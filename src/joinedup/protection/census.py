@@ -3,7 +3,9 @@ built from joinedup's own records and checked with the DfE validation rules befo
 
 The rules run in the validator's own environment, as a separate process (see `cin_check.py`).
 Only codes from the census code lists are written; a missing code is left out, so the validator
-reports it against the child and the field rather than the return carrying a guess.
+reports it against the child and the field rather than the return carrying a guess. Each child's
+record is one CINdetails group: its single assessments (with the factors identified at their end)
+and child in need plan dates, its section 47 enquiries and its child protection plan.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from joinedup.protection.models import (
     Conference,
     EnquiryOutcome,
     ProtectionCase,
+    SingleAssessment,
 )
 from joinedup.protection.services import latest_category
 
@@ -78,7 +81,9 @@ def _cases(year: ReportingYear) -> list[ProtectionCase]:
         ProtectionCase.objects.filter(referral_date__lte=year.end)
         .exclude(closed_on__lt=year.start)
         .select_related("child")
-        .prefetch_related("strategies", "enquiries__strategy", "conferences")
+        .prefetch_related(
+            "strategies", "enquiries__strategy", "conferences", "assessments", "cin_plans"
+        )
         .order_by("child__reference", "referral_date", "pk")
     )
 
@@ -159,6 +164,15 @@ def _cin_details(year: ReportingYear, case: ProtectionCase, previous_plans: int)
         _add(details, "CINclosureDate", case.closed_on)
         _add(details, "ReasonForClosure", case.closure_reason)
     _add(details, "ReferralNFA", "false")
+    for assessment in case.assessments.all():
+        if _in_year(year, assessment.started_on, assessment.authorised_on):
+            details.append(_assessment(year, assessment))
+    for cin_plan in case.cin_plans.all():
+        if _in_year(year, cin_plan.started_on, cin_plan.ended_on):
+            dates = ET.SubElement(details, "CINPlanDates")
+            _add(dates, "CINPlanStartDate", cin_plan.started_on)
+            if cin_plan.ended_on and cin_plan.ended_on <= year.end:
+                _add(dates, "CINPlanEndDate", cin_plan.ended_on)
     calendar = deadlines.working_calendar()
     initial = next((c for c in case.conferences.all() if c.kind == Conference.Kind.INITIAL), None)
     for enquiry in case.enquiries.all():
@@ -177,6 +191,25 @@ def _cin_details(year: ReportingYear, case: ProtectionCase, previous_plans: int)
     if plan is not None and plan.started_on <= year.end:
         details.append(_plan(year, plan, previous_plans))
     return details
+
+
+def _in_year(year: ReportingYear, started: date, ended: date | None) -> bool:
+    """Open at some point in the year: started by its end, not ended before its start."""
+    return started <= year.end and (ended is None or ended >= year.start)
+
+
+def _assessment(year: ReportingYear, assessment: SingleAssessment) -> ET.Element:
+    """Authorised after the year ended, the assessment was still under way at its end: returned
+    without the authorisation and its factors, which belong to the next year's return."""
+    element = ET.Element("Assessments")
+    _add(element, "AssessmentActualStartDate", assessment.started_on)
+    authorised = assessment.authorised_on
+    if authorised is not None and authorised <= year.end:
+        _add(element, "AssessmentAuthorisationDate", authorised)
+        factors = ET.SubElement(element, "FactorsIdentifiedAtAssessment")
+        for code in assessment.factors:
+            _add(factors, "AssessmentFactors", code)
+    return element
 
 
 def _plan(year: ReportingYear, plan: ChildProtectionPlan, previous: int) -> ET.Element:

@@ -93,6 +93,56 @@ DISABILITY = {
     "DDA": "Other disability",
 }
 
+# Factors identified at the end of assessment (the census's AssessmentFactors item): the codes the
+# DfE validation rules accept (rule 8897Q), with the census guide's meanings. 18A and 19A are left
+# out: since 2024 to 2025 the rules query them (8945Q, 8950Q) in favour of 18B/18C and 19B/19C.
+# "21" (no factors identified) is only ever used alone (rule 8869).
+ASSESSMENT_FACTORS = {
+    "1A": "Alcohol misuse: concerns about the child",
+    "1B": "Alcohol misuse: concerns about a parent or carer",
+    "1C": "Alcohol misuse: concerns about another person living in the household",
+    "2A": "Drug misuse: concerns about the child",
+    "2B": "Drug misuse: concerns about a parent or carer",
+    "2C": "Drug misuse: concerns about another person living in the household",
+    "3A": "Domestic abuse: concerns about the child",
+    "3B": "Domestic abuse: concerns about a parent or carer",
+    "3C": "Domestic abuse: concerns about another person living in the household",
+    "4A": "Mental health: concerns about the child",
+    "4B": "Mental health: concerns about a parent or carer",
+    "4C": "Mental health: concerns about another person living in the household",
+    "5A": "Learning disability: concerns about the child",
+    "5B": "Learning disability: concerns about a parent or carer",
+    "5C": "Learning disability: concerns about another person living in the household",
+    "6A": "Physical disability or illness: concerns about the child",
+    "6B": "Physical disability or illness: concerns about a parent or carer",
+    "6C": "Physical disability or illness: concerns about another person living in the household",
+    "7A": "Young carer",
+    "8B": "Privately fostered: overseas child who intends to return",
+    "8C": "Privately fostered: overseas child who intends to stay",
+    "8D": "Privately fostered: UK child in an educational placement",
+    "8E": "Privately fostered: UK child in an alternative family arrangement",
+    "8F": "Privately fostered: other",
+    "9A": "Unaccompanied asylum-seeking child",
+    "10A": "Going or being missing",
+    "11A": "Child sexual exploitation",
+    "12A": "Trafficking",
+    "13A": "Gangs",
+    "14A": "Socially unacceptable behaviour",
+    "15A": "Self-harm",
+    "16A": "Neglect",
+    "17A": "Emotional abuse",
+    "18B": "Physical abuse by an adult",
+    "18C": "Physical abuse by another child",
+    "19B": "Sexual abuse by an adult",
+    "19C": "Sexual abuse by another child",
+    "20": "Other",
+    "21": "No factors identified",
+    "22A": "Female genital mutilation",
+    "23A": "Abuse linked to faith or belief",
+    "24A": "Child criminal exploitation",
+}
+NO_FACTORS = "21"
+
 # The census's Sex item: M, F or U (not known or not recorded).
 SEX = {"male": "M", "female": "F"}
 

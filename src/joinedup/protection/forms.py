@@ -329,6 +329,58 @@ class ProceedingsForm(GovukFormMixin, forms.Form):
     )
 
 
+class AssessmentStartForm(GovukFormMixin, forms.Form):
+    started_on = GovukDateField(label="Date the assessment started", **PAST)
+    social_worker = PractitionerChoice(
+        label="Social worker carrying out the assessment",
+        queryset=Practitioner.objects.none(),
+        empty_label="Choose a social worker",
+    )
+    summary = forms.CharField(
+        label="What the assessment is looking at",
+        required=False,
+        widget=forms.Textarea({"rows": 3}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        kwargs.pop("case", None)
+        super().__init__(*args, **kwargs)
+        self.fields["social_worker"].queryset = selectors.social_workers()  # type: ignore[attr-defined]
+
+
+class AssessmentAuthoriseForm(GovukFormMixin, forms.Form):
+    authorised_on = GovukDateField(label="Date the assessment was authorised", **PAST)
+    factors = forms.MultipleChoiceField(
+        label="Factors identified at the end of the assessment",
+        help_text="The Children in Need census list. Choose 'No factors identified' on its own.",
+        choices=codes.choices(codes.ASSESSMENT_FACTORS),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": "Choose the factors identified, or 'No factors identified'",
+            "invalid_choice": "Choose factors from the census list",
+        },
+    )
+    summary = forms.CharField(
+        label="What the assessment found",
+        required=False,
+        widget=forms.Textarea({"rows": 4}),
+    )
+
+
+class CinPlanStartForm(GovukFormMixin, forms.Form):
+    started_on = GovukDateField(label="Date the child in need plan started", **PAST)
+    ended_on = GovukDateField(
+        label="Date it ended",
+        required=False,
+        help_text="Leave empty while the plan is in force",
+        **PAST,
+    )
+
+
+class CinPlanEndForm(GovukFormMixin, forms.Form):
+    ended_on = GovukDateField(label="Date the child in need plan ended", **PAST)
+
+
 class CensusForm(GovukFormMixin, forms.Form):
     year = forms.IntegerField(
         label="Census year ending 31 March of",

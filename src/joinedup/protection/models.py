@@ -9,7 +9,7 @@ actions), core groups, and family group decision-making before proceedings.
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 
 from joinedup.episodes.models import Episode
 from joinedup.partnership.models import Practitioner
@@ -145,6 +145,78 @@ class LeadPractitionerHandover(models.Model):
 
     class Meta:
         ordering = ["at", "pk"]
+
+
+# --- Children in need: the assessment and the child in need plan (Children Act 1989 s17) ------
+
+
+class SingleAssessment(models.Model):
+    """Children's social care's assessment of a child under the Children Act 1989 (Working
+    Together's single assessment), not the early-help family assessment of `assessments/`: it
+    belongs to the statutory record and its team only. Authorised, it names the factors
+    identified at its end from the census code list."""
+
+    case = models.ForeignKey(ProtectionCase, on_delete=models.CASCADE, related_name="assessments")
+    started_on = models.DateField()
+    social_worker = models.ForeignKey(
+        Practitioner,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The social worker who carried out the assessment.",
+    )
+    authorised_on = models.DateField(null=True, blank=True)
+    authorised_by = models.ForeignKey(
+        Practitioner, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    factors = models.JSONField(
+        default=list, blank=True, help_text="Census codes of the factors identified at the end."
+    )
+    summary = models.TextField(blank=True, help_text="What the assessment found, briefly.")
+    recorded_by = models.ForeignKey(Practitioner, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["started_on", "pk"]
+        verbose_name = "single assessment"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(authorised_on__isnull=True) | Q(authorised_on__gte=F("started_on")),
+                name="single_assessment_authorised_after_start",
+            ),
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=Q(authorised_on__isnull=True),
+                name="single_assessment_one_under_way",
+            ),
+        ]
+
+    @property
+    def is_under_way(self) -> bool:
+        return self.authorised_on is None
+
+
+class ChildInNeedPlan(models.Model):
+    """A child in need plan (Children Act 1989 s17): its dates are what the census returns. It
+    never runs beside a child protection plan."""
+
+    case = models.ForeignKey(ProtectionCase, on_delete=models.CASCADE, related_name="cin_plans")
+    started_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+    recorded_by = models.ForeignKey(Practitioner, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["started_on", "pk"]
+        verbose_name = "child in need plan"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
+                name="cin_plan_ends_after_start",
+            ),
+            models.UniqueConstraint(
+                fields=["case"], condition=Q(ended_on__isnull=True), name="cin_plan_one_open"
+            ),
+        ]
 
 
 class StrategyDecision(models.TextChoices):
@@ -390,6 +462,7 @@ __all__ = [
     "Agency",
     "AgencyReport",
     "Attendee",
+    "ChildInNeedPlan",
     "ChildProtectionPlan",
     "ChildProtectionTeam",
     "ChildProtectionTeamMember",
@@ -404,5 +477,6 @@ __all__ = [
     "Proceedings",
     "ProtectionCase",
     "Section47Enquiry",
+    "SingleAssessment",
     "StrategyDiscussion",
 ]

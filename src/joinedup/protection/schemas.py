@@ -100,6 +100,30 @@ class StepDownIn(Schema):
     closure_reason: str = Field(description="a CIN census reason for closure, RC1 to RC9")
 
 
+class AssessmentStartIn(Schema):
+    started_on: date
+    social_worker_id: int
+    summary: str = ""
+
+
+class AssessmentAuthoriseIn(Schema):
+    authorised_on: date
+    factors: list[str] = Field(
+        description="Census codes of the factors identified at the end of the assessment, "
+        "like 4B or 16A; 21 (no factors identified) only on its own"
+    )
+    summary: str = ""
+
+
+class CinPlanStartIn(Schema):
+    started_on: date
+    ended_on: date | None = None
+
+
+class CinPlanEndIn(Schema):
+    ended_on: date
+
+
 class NetworkMemberIn(Schema):
     name: str
     relationship: str
@@ -141,6 +165,8 @@ class CaseOut(Schema):
     status: str
     lead_practitioner_id: int
     referral_date: date
+    assessments: list[dict[str, Any]]
+    cin_plans: list[dict[str, Any]]
     strategy_discussions: list[dict[str, Any]]
     enquiries: list[dict[str, Any]]
     conferences: list[dict[str, Any]]

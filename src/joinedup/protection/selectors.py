@@ -18,11 +18,13 @@ from joinedup.protection.models import (
     REQUIRED_AGENCIES,
     REQUIRED_MEMBERSHIP_LABELS,
     CaseStatus,
+    ChildInNeedPlan,
     ChildProtectionTeam,
     ChildProtectionTeamMember,
     Conference,
     FgdmResponse,
     ProtectionCase,
+    SingleAssessment,
     StrategyDecision,
 )
 from joinedup.protection.services import latest_category, review_due_on
@@ -117,6 +119,19 @@ class CaseView:
     def plan(self) -> Any:
         return getattr(self.case, "plan", None)
 
+    @property
+    def assessment_under_way(self) -> SingleAssessment | None:
+        return next((a for a in self.case.assessments.all() if a.is_under_way), None)
+
+    @property
+    def cin_plan_in_force(self) -> ChildInNeedPlan | None:
+        return next((p for p in self.case.cin_plans.all() if p.ended_on is None), None)
+
+    @property
+    def may_record_need(self) -> bool:
+        """Assessment and child in need work go on until the record closes."""
+        return self.case.status != CaseStatus.STEPPED_DOWN
+
 
 def _case_queryset(user: Any) -> QuerySet[ProtectionCase]:
     return policy.protection_cases_visible_to(user).select_related(
@@ -137,6 +152,9 @@ def case_get(*, user: Any, case_id: Any) -> CaseView:
             "network",
             "fgdm_offers__responses__member",
             "fgdm_meetings__attended",
+            "assessments__social_worker",
+            "assessments__authorised_by",
+            "cin_plans",
         )
         .get(pk=case.pk)
     )
@@ -323,3 +341,13 @@ def network_members(case: ProtectionCase, ids: list[int], field: str) -> list[An
     if len(found) != len(set(ids)):
         raise ApplicationError("Choose people from this child's family network.", field=field)
     return found
+
+
+def assessment_of(case: ProtectionCase, assessment_id: Any) -> SingleAssessment:
+    """An assessment of this record (the caller has already been allowed the record)."""
+    from joinedup.errors import NotFound
+
+    try:
+        return case.assessments.get(pk=int(assessment_id))
+    except (TypeError, ValueError, SingleAssessment.DoesNotExist):
+        raise NotFound() from None

@@ -28,6 +28,18 @@ urlpatterns = [
         views.conference,
         name="conference",
     ),
+    path(
+        "child-protection/<int:pk>/assessments/new/",
+        views.assessment_start,
+        name="assessment-start",
+    ),
+    path(
+        "child-protection/<int:pk>/assessments/<int:assessment_pk>/authorisation/",
+        views.assessment_authorise,
+        name="assessment-authorise",
+    ),
+    path("child-protection/<int:pk>/cin-plans/new/", views.cin_plan_start, name="cin-plan-start"),
+    path("child-protection/<int:pk>/cin-plans/end/", views.cin_plan_end, name="cin-plan-end"),
     path("child-protection/<int:pk>/actions/new/", views.action_add, name="action-add"),
     path("child-protection/<int:pk>/core-group/", views.core_group, name="core-group"),
     path("child-protection/<int:pk>/step-down/", views.step_down, name="step-down"),

@@ -273,6 +273,48 @@ proceedings = _simple(
 )
 
 
+assessment_start = _simple(
+    f.AssessmentStartForm,
+    services.assessment_start,
+    "Start a single assessment",
+    "Record the start",
+    "Assessment started.",
+)
+cin_plan_start = _simple(
+    f.CinPlanStartForm,
+    services.cin_plan_start,
+    "Record a child in need plan",
+    "Record the plan",
+    "Child in need plan recorded.",
+)
+cin_plan_end = _simple(
+    f.CinPlanEndForm,
+    services.cin_plan_end,
+    "End the child in need plan",
+    "End the plan",
+    "Child in need plan ended.",
+)
+
+
+@login_required
+@not_found_as_404
+def assessment_authorise(request: AuthedRequest, pk: int, assessment_pk: int) -> HttpResponse:
+    case = policy.require_protection_case(request.user, pk)  # Security: refused and audited first
+    assessment = selectors.assessment_of(case, assessment_pk)
+    return _case_form(
+        request,
+        pk,
+        f.AssessmentAuthoriseForm,
+        services.assessment_authorise,
+        title="Record the assessment's authorisation",
+        button="Record the authorisation",
+        done="Assessment authorised.",
+        intro=f"Started {assessment.started_on:%-d %B %Y} by "
+        f"{assessment.social_worker.get_full_name()}.",
+        values=lambda form, case: {**form.cleaned_data, "assessment": assessment},
+    )
+
+
 @login_required
 @not_found_as_404
 def strategy(request: AuthedRequest, pk: int) -> HttpResponse:

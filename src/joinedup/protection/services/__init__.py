@@ -1,6 +1,7 @@
 """Every write of the child-protection path, one function a use case, each atomic and audited:
 the record and its lead (case), multi-agency child protection teams (teams), strategy discussion
-to plan and step-down (path), family group decision-making and proceedings (fgdm)."""
+to plan and step-down (path), the single assessment and child in need plans (need), family group
+decision-making and proceedings (fgdm)."""
 
 from joinedup.protection.services.case import PURPOSE, case_open, lead_practitioner_hand_over  # noqa: F401
 from joinedup.protection.services.fgdm import (  # noqa: F401
@@ -10,6 +11,12 @@ from joinedup.protection.services.fgdm import (  # noqa: F401
     fgdm_response_record,
     network_member_add,
     proceedings_record,
+)
+from joinedup.protection.services.need import (  # noqa: F401
+    assessment_authorise,
+    assessment_start,
+    cin_plan_end,
+    cin_plan_start,
 )
 from joinedup.protection.services.path import (  # noqa: F401
     case_step_down,

@@ -30,6 +30,7 @@ from joinedup.protection.models import (
     StrategyDiscussion,
 )
 from joinedup.protection.services.case import PURPOSE, _attendees, _audit, _open_case, _text
+from joinedup.protection.services.need import cin_plan_close_for
 from joinedup.sharing import policy
 
 
@@ -205,6 +206,9 @@ def conference_record(
         raise ApplicationError("The initial conference is already recorded.", status=409)
     _conference_checks(case, kind, held_on, decision, category, late_reason)
     people = _attendees(attendees)
+    if decision == Conference.Decision.PLAN:
+        # The child protection plan takes over from a child in need plan the day it starts.
+        cin_plan_close_for(actor, case, held_on, "held_on", "child protection plan started")
     conference = Conference.objects.create(
         case=case,
         kind=kind,
@@ -320,6 +324,13 @@ def case_step_down(
             "The closure date is after the referral, and not in the future.", field="closed_on"
         )
     reason = _text(reason, "reason", "Give the reason for stepping down.")
+    if locked.assessments.filter(authorised_on__isnull=True).exists():
+        raise ApplicationError(
+            "An assessment is under way: record its authorisation before the record closes.",
+            field="closed_on",
+            status=409,
+        )
+    cin_plan_close_for(actor, locked, closed_on, "closed_on", "record closed")
     episode_services.episode_step_down(actor=actor, episode=locked.episode, to=to, reason=reason)
     ProtectionCase.objects.filter(pk=locked.pk).update(
         status=CaseStatus.STEPPED_DOWN,
