@@ -135,6 +135,7 @@ MIDDLEWARE = [
     "joinedup.web.middleware.RequestIdMiddleware",
     "joinedup.web.middleware.RequestCheckMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "joinedup.web.middleware.SessionTouchMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -224,7 +225,9 @@ JOINEDUP_CIN_PYTHON = os.environ.get(
 
 # Idle sign-out: the session lasts 30 minutes from the last request.
 SESSION_COOKIE_AGE = int(os.environ.get("JOINEDUP_IDLE_SECONDS", "1800"))
-SESSION_SAVE_EVERY_REQUEST = True
+# Idle sign-out: a signed-in session's expiry moves on when it was last saved more than a
+# minute ago (joinedup.web.middleware.SessionTouchMiddleware), not on every request.
+SESSION_TOUCH_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
