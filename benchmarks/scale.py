@@ -17,6 +17,7 @@ Targets (docs/benchmarks.md): p95 <= 50 ms for every daily page; >= 40 requests/
 the figures: on a shared machine it says how much the numbers are to be trusted.
 
     python benchmarks/scale.py [--repeat 30] [--skip-load] [--skip-rebuild] [--duration 60]
+                               [--sizes 10k,1M]
 """
 
 from __future__ import annotations
@@ -257,10 +258,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", "8112")))
     parser.add_argument("--skip-load", action="store_true")
     parser.add_argument("--skip-rebuild", action="store_true")
+    parser.add_argument(
+        "--sizes",
+        default=",".join(SIZES),
+        help="the columns to measure, of " + ", ".join(SIZES) + " (the load test and the "
+        "rebuild need 1M)",
+    )
     args = parser.parse_args(argv)
+    sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
+    unknown = [s for s in sizes if s not in SIZES]
+    if unknown or not sizes:
+        named = ", ".join(unknown) or "none given"
+        parser.error(f"--sizes: {named}: choose from {', '.join(SIZES)}")
+    if "1M" not in sizes:
+        args.skip_load = args.skip_rebuild = True
 
     urls = {}
     for size, shape in SIZES.items():
+        if size not in sizes:
+            continue
         urls[size] = scale_db.ensure(shape["name"], shape["persons"], shape["families"], 10_000)
         migrate(urls[size])
     figures = {}
