@@ -194,7 +194,10 @@ def request_to_refer(*, user: Any, request_id: Any) -> tuple[Any, list[Any]]:
     request = policy.require_request(user, request_id, purpose="referral")
     if not policy.may_refer_from_request(user, request):
         raise policy.refuse(
-            user, object_type="frontdoor.requestforsupport", object_id=request_id, purpose="referral"
+            user,
+            object_type="frontdoor.requestforsupport",
+            object_id=request_id,
+            purpose="referral",
         )
     persons = list(Person.objects.filter(requests__request=request).order_by("pk"))
     audit.record(
