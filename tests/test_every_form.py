@@ -822,6 +822,14 @@ SUBMITTED_ELSEWHERE = {
     "test_the_update_form_uses_its_hidden_version",
     "directory:service-edit": "tests/directory/test_referrals.py::"
     "test_a_service_is_kept_by_its_own_organisation",
+    "directory:request-referral-new": "tests/directory/test_request_referrals.py::"
+    "test_a_signposted_request_is_referred_through_the_pages",
+    "directory:feeds": "tests/directory/test_following.py::"
+    "test_an_administrator_follows_a_feed_and_the_worker_imports_what_changed",
+    "directory:feed": "tests/directory/test_following.py::"
+    "test_the_feed_page_changes_imports_now_and_stops_following",
+    "directory:feed-import": "tests/directory/test_following.py::"
+    "test_the_feed_page_changes_imports_now_and_stops_following",
     "directory:link": "tests/directory/test_link.py::"
     "test_accept_then_started_then_completed_each_by_a_new_link",
     "integrations:api-clients": "tests/integrations/test_pages.py::"

@@ -192,5 +192,6 @@ def test_webhook_retries_run_from_the_schedule(db):
         "insight-rebuild",
         "retention-due",
         "webhook-retries",
+        "directory-feeds",
     }
     assert scheduled.enqueue_due(later) == []  # each occurrence once

@@ -4,7 +4,9 @@
 such page, or a list of services), asking only for what changed since the last import
 (`modified_after`). Their ids are kept, so a service imported twice is updated, not doubled.
 A malformed record is refused by its id and the field at fault, and nothing of it is written:
-each record is loaded in its own savepoint.
+each record is loaded in its own savepoint, and the whole load in one transaction, so an import
+cut short writes nothing and is simply run again. Feeds an administrator registers are followed
+by the worker on a schedule (directory/following.py).
 """
 
 from __future__ import annotations
@@ -46,6 +48,11 @@ MAX_PAGES = 1000
 TIMEOUT_SECONDS = 30
 
 
+class FeedUnreachable(ApplicationError):
+    """The publisher could not be reached (the network, a timeout, an HTTP error): worth trying
+    again later, unlike a feed that answers with something that is not a page of services."""
+
+
 class Refused(Exception):
     def __init__(self, field: str, message: str):
         super().__init__(message)
@@ -59,6 +66,8 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     refused: list[tuple[str, str, str]] = field(default_factory=list)  # (record id, field, why)
+    created_ids: list[str] = field(default_factory=list)
+    updated_ids: list[str] = field(default_factory=list)
 
     @property
     def read(self) -> int:
@@ -107,7 +116,9 @@ def read_records(source: str, since: datetime | None) -> list[Any]:
             query["modified_after"] = since.isoformat()
         try:
             payload = _fetch(f"{base}?{urllib.parse.urlencode(query)}")
-        except (OSError, ValueError) as error:
+        except OSError as error:  # refused, timed out, an HTTP error status
+            raise FeedUnreachable(f"Cannot reach {base}: {error}", field="source") from None
+        except ValueError as error:
             raise ApplicationError(f"Cannot read {base}: {error}", field="source") from None
         records += _contents(payload)
         if payload.get("last_page", True) or not payload.get("contents"):
@@ -367,11 +378,24 @@ def _duplicates(records: list[Any]) -> set[str]:
 
 
 def feed_import(source: str, *, everything: bool = False) -> ImportReport:
-    """Import a feed; each record in its own savepoint. Returns what happened to each."""
+    """Import a feed now (the command): read what changed, then load it."""
     feed, _ = Feed.objects.get_or_create(url=source)
     since = None if everything else feed.last_modified_seen
     started = timezone.now()
     records = read_records(source, since)
+    with transaction.atomic():
+        return feed_load(feed=feed, records=records, since=since, started=started)
+
+
+def feed_load(
+    *, feed: Feed, records: list[Any], since: datetime | None, started: datetime
+) -> ImportReport:
+    """Load records read from a feed, each in its own savepoint, and move the feed's watermark
+    on. Called inside the caller's transaction: a load cut short leaves nothing, so running it
+    again gives the same result. Security: the feed's row is locked, so two loads of one feed
+    never interleave."""
+    feed = Feed.objects.select_for_update().get(pk=feed.pk)
+    source = feed.url
     report = ImportReport(source=source)
     duplicates = _duplicates(records)
     newest = feed.last_modified_seen
@@ -391,17 +415,18 @@ def feed_import(source: str, *, everything: bool = False) -> ImportReport:
             report.refused.append((record_id or "(no id)", refused.field, refused.message))
             continue
         setattr(report, outcome, getattr(report, outcome) + 1)
+        if outcome != "unchanged":
+            getattr(report, f"{outcome}_ids").append(str(key))
         if modified is not None and (newest is None or modified > newest):
             newest = modified
     _finish(feed, report, started, newest)
     return report
 
 
-@transaction.atomic
 def _finish(feed: Feed, report: ImportReport, started: datetime, newest: datetime | None) -> None:
     feed.last_imported_at = started
     feed.last_modified_seen = newest
-    feed.save()
+    feed.save(update_fields=["last_imported_at", "last_modified_seen"])
     audit.record(
         actor=None,
         action=Action.CREATE,

@@ -40,6 +40,7 @@ class ServiceSearchForm(GovukFormMixin, forms.Form):
     open_now = forms.BooleanField(label="Open now", required=False)
     takes_referrals = forms.BooleanField(label="Takes referrals through joinedup", required=False)
     episode = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    from_request = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, needs: list[Any], terms: list[Any], **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -134,3 +135,49 @@ class ServiceForm(GovukFormMixin, forms.ModelForm):
         fields = [*SERVICE_FIELDS, "taxonomy_terms"]
         widgets = {"taxonomy_terms": forms.CheckboxSelectMultiple}
         field_classes = {"url": HttpsURLField}
+
+
+def _every_hours(*, stop: bool) -> list[tuple[str, str]]:
+    from joinedup.directory.following import EVERY_HOURS
+
+    choices = [(str(hours), label) for hours, label in EVERY_HOURS]
+    return [*choices, ("0", "Stop following it")] if stop else choices
+
+
+def _hours_or_none(value: str) -> int | None:
+    return int(value) or None
+
+
+class FeedForm(GovukFormMixin, forms.Form):
+    """An administrator registers another publisher's Open Referral UK feed to follow."""
+
+    url = forms.CharField(
+        label="The feed's web address",
+        max_length=500,
+        help_text="Its Open Referral UK API, for example https://services.example.org/oruk",
+        error_messages={"required": "Enter the feed's web address"},
+    )
+    publisher = forms.CharField(
+        label="Publisher",
+        max_length=200,
+        help_text="Who publishes it, for example Demo Borough Council",
+        error_messages={"required": "Enter the publisher's name"},
+    )
+    every_hours = forms.TypedChoiceField(
+        label="How often to import what changed",
+        choices=(),
+        coerce=_hours_or_none,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how often to import it"},
+    )
+
+    def __init__(self, *args: Any, stop: bool = False, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        _choices(self, "every_hours", _every_hours(stop=stop))
+        self.fields["url"].widget.attrs["spellcheck"] = "false"
+
+
+class FeedChangeForm(FeedForm):
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, stop=True, **kwargs)
+        del self.fields["url"]

@@ -251,14 +251,88 @@ class ServiceArea(DirectoryRecord):
 
 
 class Feed(models.Model):
-    """Another publisher's ORUK feed, imported incrementally with modified_after."""
+    """Another publisher's ORUK feed, imported incrementally with modified_after: by hand
+    (`joinedup directory import`), or followed by the worker every `every_hours` once an
+    administrator registers it."""
 
     url = models.CharField(max_length=500, unique=True)
+    publisher = models.CharField(max_length=200, blank=True)
+    every_hours = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="How often the worker imports it; blank: not followed."
+    )
+    next_run_at = models.DateTimeField(null=True, blank=True, db_index=True)
     last_imported_at = models.DateTimeField(null=True, blank=True)
+    # The watermark: the newest last_modified loaded, asked for as modified_after next time.
     last_modified_seen = models.DateTimeField(null=True, blank=True)
+    last_result = models.CharField(max_length=300, blank=True)
+    last_result_at = models.DateTimeField(null=True, blank=True)
+    registered_by = models.ForeignKey(
+        Practitioner, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["publisher", "url"]
 
     def __str__(self) -> str:
-        return self.url
+        return self.publisher or self.url
+
+    @property
+    def followed(self) -> bool:
+        return self.every_hours is not None
+
+
+class FeedRunStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting for the worker"
+    RUNNING = "running", "Importing"
+    RETRYING = "retrying", "Will try again"
+    SUCCEEDED = "succeeded", "Imported"
+    FAILED = "failed", "Failed"
+
+
+OPEN_FEED_RUN_STATUSES = (FeedRunStatus.QUEUED, FeedRunStatus.RUNNING, FeedRunStatus.RETRYING)
+
+
+class FeedRun(models.Model):
+    """One import of a followed feed by the worker, and what it did to each record."""
+
+    feed = models.ForeignKey(Feed, on_delete=models.CASCADE, related_name="runs")
+    status = models.CharField(
+        max_length=10, choices=FeedRunStatus.choices, default=FeedRunStatus.QUEUED
+    )
+    asked_by = models.ForeignKey(
+        Practitioner, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # Which try holds the run: a try that finds another holds it now writes nothing.
+    claim = models.CharField(max_length=32, blank=True)
+    modified_after = models.DateTimeField(null=True, blank=True)
+    added_ids = models.JSONField(default=list)
+    updated_ids = models.JSONField(default=list)
+    unchanged = models.PositiveIntegerField(default=0)
+    refused = models.JSONField(default=list, help_text="[{id, field, message}]")
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            # Never the same feed twice at once.
+            models.UniqueConstraint(
+                fields=["feed"],
+                condition=Q(status__in=["queued", "running", "retrying"]),
+                name="feed_run_one_open",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.feed} ({self.get_status_display()})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_FEED_RUN_STATUSES
 
 
 # --- Referrals ---------------------------------------------------------------------------

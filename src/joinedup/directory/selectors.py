@@ -154,7 +154,12 @@ def needs_and_terms() -> tuple[list[Any], list[TaxonomyTerm]]:
 
 def _referrals(qs: QuerySet[Referral]) -> QuerySet[Referral]:
     return qs.select_related(
-        "service__organisation", "person", "referred_by", "referrer_organisation", "episode"
+        "service__organisation",
+        "person",
+        "referred_by",
+        "referrer_organisation",
+        "episode",
+        "request",
     )
 
 
@@ -178,6 +183,37 @@ def referral_get(*, user: Any, referral_id: Any) -> Referral:
 def referrals_for_episode(*, user: Any, episode: Any) -> list[Referral]:
     """The episode's referrals, for its lead and team (the episode is already checked)."""
     return list(_referrals(policy.referrals_visible_to(user).filter(episode=episode)))
+
+
+def request_to_refer(*, user: Any, request_id: Any) -> tuple[Any, list[Any]]:
+    """A request for support the front door signposted, and whom it is about, for a referral
+    from it; audited as a view of the request. Security: one the user may not see, or one not
+    signposted, answers as a missing one (audited)."""
+    from joinedup.people.models import Person
+
+    request = policy.require_request(user, request_id, purpose="referral")
+    if not policy.may_refer_from_request(user, request):
+        raise policy.refuse(
+            user,
+            object_type="frontdoor.requestforsupport",
+            object_id=request_id,
+            purpose="referral",
+        )
+    persons = list(Person.objects.filter(requests__request=request).order_by("pk"))
+    audit.record(
+        actor=user,
+        action=Action.VIEW,
+        obj=request,
+        persons=persons,
+        purpose="referral",
+        lawful_basis=policy.request_decision(user, request).basis,
+    )
+    return request, persons
+
+
+def referrals_for_request(*, user: Any, request: Any) -> list[Referral]:
+    """The request's referrals (the request is already checked), for its page."""
+    return list(_referrals(policy.referrals_visible_to(user).filter(request=request)))
 
 
 def referrals_for_user(*, user: Any) -> dict[str, list[Referral]]:

@@ -120,8 +120,7 @@ def _source(actor: Practitioner, episode: Any, request: Any, person: Person) -> 
     if request is None:
         raise ApplicationError("Refer from an episode or a request for support.", field="episode")
     request = policy.require_request(actor, getattr(request, "pk", request), "referral")
-    outcome = getattr(getattr(request, "decision", None), "outcome", "")
-    if outcome != "advice":
+    if not policy.may_refer_from_request(actor, request):
         raise ApplicationError(
             "Only a request the front door signposted can be referred.", field="request"
         )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from joinedup.directory import views, views_oruk
+from joinedup.directory import views, views_feeds, views_oruk
 
 app_name = "directory"
 
@@ -13,10 +13,15 @@ urlpatterns = [
         views.referral_new,
         name="referral-new",
     ),
+    # A request for support the front door signposted: ?service= names the service.
+    path("requests/<int:pk>/refer/", views.request_referral_new, name="request-referral-new"),
     path("referrals/<int:pk>/", views.referral_detail, name="referral"),
     path("referrals/<int:pk>/update/", views.referral_update, name="referral-update"),
     path("referral-link/<str:token>/", views.link_page, name="link"),
     path("partnership-health/referrals/", views.referral_rates, name="rates"),
+    path("service-feeds/", views_feeds.feeds, name="feeds"),
+    path("service-feeds/<int:pk>/", views_feeds.feed_detail, name="feed"),
+    path("service-feeds/<int:pk>/import/", views_feeds.feed_import_now, name="feed-import"),
     path("oruk/", views_oruk.index, name="oruk"),
     path("oruk/services", views_oruk.services),
     path("oruk/services/<str:oruk_id>", views_oruk.service),

@@ -40,16 +40,24 @@ def _episode(request: AuthedRequest, episode_id: Any) -> Any:
     return policy.require_episode(request.user, episode_id, purpose="referral")
 
 
+def _signposted(request: AuthedRequest, request_id: Any) -> Any:
+    """The signposted request for support a search or a service page refers from, if any."""
+    if request_id in (None, ""):
+        return None
+    return selectors.request_to_refer(user=request.user, request_id=request_id)[0]
+
+
 @login_required
 @not_found_as_404
 def service_search(request: AuthedRequest) -> HttpResponse:
     _practitioner(request)
     needs, terms = selectors.needs_and_terms()
     form = ServiceSearchForm(request.GET or None, needs=needs, terms=terms)
-    results, episode = None, None
+    results, episode, signposted = None, None, None
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         episode = _episode(request, data["episode"])
+        signposted = None if episode else _signposted(request, data["from_request"])
         query = selectors.ServiceQuery(
             text=data["text"].strip(),
             need=data["need"],
@@ -64,7 +72,13 @@ def service_search(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "directory/search.html",
-        {"form": form, "results": results, "episode": episode},
+        {
+            "form": form,
+            "results": results,
+            "episode": episode,
+            "signposted": signposted,
+            "may_follow_feeds": policy.may_follow_feeds(request.user),
+        },
     )
 
 
@@ -74,12 +88,14 @@ def service_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     _practitioner(request)
     service = selectors.service_get(user=request.user, service_id=pk)
     episode = _episode(request, request.GET.get("episode"))
+    signposted = None if episode else _signposted(request, request.GET.get("from_request"))
     return render(
         request,
         "directory/service.html",
         {
             "service": service,
             "episode": episode,
+            "signposted": signposted,
             "may_keep": policy.may_keep_service_organisation(request.user, service.organisation),
         },
     )
@@ -140,6 +156,39 @@ def referral_new(request: AuthedRequest, episode_pk: int, pk: int) -> HttpRespon
     )
 
 
+@login_required
+@not_found_as_404
+def request_referral_new(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Refer from a request for support the front door signposted, with the family's agreement."""
+    signposted, persons = selectors.request_to_refer(user=request.user, request_id=pk)
+    service = selectors.service_get(user=request.user, service_id=request.GET.get("service"))
+    form = ReferralForm(request.POST or None, persons=persons)
+    if not service.takes_referrals:
+        form.add_application_error(None, "This service does not take referrals through joinedup.")
+    elif request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        referral = call_service(
+            form,
+            partial(services.referral_send, service=service),
+            actor=request.user,
+            request=signposted,
+            person=next(p for p in persons if p.pk == data["person"]),
+            asked=data["asked"],
+            urgency=data["urgency"],
+            family_agreed=data["family_agreed"],
+            shared=data["shared"],
+            contact=data["contact"],
+        )
+        if referral is not None:
+            messages.success(request, f"Referral {referral.reference} sent to {service.name}.")
+            return redirect("frontdoor:request", signposted.pk)
+    return render(
+        request,
+        "directory/request_referral_new.html",
+        {"form": form, "service": service, "signposted": signposted},
+    )
+
+
 def _update_statuses(user: Any, referral: Any) -> list[str]:
     statuses = []
     for status, who in services.TRANSITIONS.get(referral.status, {}).items():
@@ -160,11 +209,19 @@ def referral_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         if statuses
         else None
     )
-    return render(
-        request,
-        "directory/referral.html",
-        {"referral": referral, "form": form, "shared_labels": _shared(referral)},
+    return render(request, "directory/referral.html", _referral_page(request, referral, form))
+
+
+def _referral_page(request: AuthedRequest, referral: Any, form: Any) -> dict[str, Any]:
+    back_to_request = referral.request_id is not None and (
+        policy.requests_visible_to(request.user).filter(pk=referral.request_id).exists()
     )
+    return {
+        "referral": referral,
+        "form": form,
+        "shared_labels": _shared(referral),
+        "back_to_request": back_to_request,
+    }
 
 
 def _shared(referral: Any) -> list[str]:
@@ -194,11 +251,7 @@ def referral_update(request: AuthedRequest, pk: int) -> HttpResponse:
         if done is not None:
             messages.success(request, f"Referral {done.reference}: {done.get_status_display()}.")
             return redirect("directory:referral", pk)
-    return render(
-        request,
-        "directory/referral.html",
-        {"referral": referral, "form": form, "shared_labels": _shared(referral)},
-    )
+    return render(request, "directory/referral.html", _referral_page(request, referral, form))
 
 
 @never_cache

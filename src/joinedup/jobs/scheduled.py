@@ -42,6 +42,7 @@ SCHEDULES = [
     Every("insight-rebuild", "insight_rebuild_nightly", daily_at=time(2, 0)),
     Every("retention-due", "retention_due_list", daily_at=time(6, 30)),
     Every("webhook-retries", "webhook_retries", interval=timedelta(minutes=1)),
+    Every("directory-feeds", "directory_feeds_due", interval=timedelta(minutes=5)),
 ]
 
 

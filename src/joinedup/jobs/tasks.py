@@ -73,3 +73,24 @@ def webhook_retries() -> int:
     from joinedup.integrations import webhooks
 
     return webhooks.deliveries_due_enqueue()
+
+
+# The publisher's server may be down for a while: five tries, 1, 2, 4 and 8 minutes apart.
+FEED_RETRY = Retry(max_attempts=5, first_delay=timedelta(minutes=1))
+
+
+@job(retry=FEED_RETRY)
+def directory_feed_import(*, run_id: int) -> None:
+    """One import of a followed ORUK feed; raises while the publisher is unreachable and tries
+    are left, so the worker tries again with backoff."""
+    from joinedup.directory import following
+
+    following.run_execute(run_id=run_id, tries=FEED_RETRY.max_attempts)
+
+
+@job()
+def directory_feeds_due() -> int:
+    """Start an import of every followed feed that is due (every few minutes, from the schedule)."""
+    from joinedup.directory import following
+
+    return len(following.feeds_due_enqueue())

@@ -447,7 +447,26 @@ def open_episodes_about(user: Any, person_ids: list[int]) -> dict[int, list[Epis
 # and the receiving organisation's practitioners (a partner); the family sees referrals of the
 # episodes they take part in. A referral tells the service about someone only with the family's
 # agreement and a lawful basis: a sharing agreement covering the purpose "referral" (partners),
-# or consent to share for a referral naming the organisation or its sector.
+# or consent to share for a referral naming the organisation or its sector. A request for support
+# the front door signposted may be referred by whoever may see the request (the asker, the front
+# door), and its referrals are seen by them too. Administrators register the other publishers'
+# feeds the worker follows (the feeds hold services, nobody's information).
+
+
+def may_follow_feeds(user: Any) -> bool:
+    return is_practitioner(user) and (user.is_superuser or user.has_role(Role.Code.ADMINISTRATOR))
+
+
+def require_feed_administrator(user: Any, object_id: Any = "") -> None:
+    """Security: anyone else is refused (audited) exactly as a missing page."""
+    if not may_follow_feeds(user):
+        raise refuse(user, object_type="directory.feed", object_id=object_id, purpose="directory")
+
+
+def may_refer_from_request(user: Any, request: RequestForSupport) -> bool:
+    """A request the user may see (already checked), which the front door signposted."""
+    outcome = getattr(getattr(request, "decision", None), "outcome", "")
+    return is_practitioner(user) and outcome == "advice"
 
 
 def may_keep_service_organisation(user: Any, organisation: Any) -> bool:
@@ -466,6 +485,7 @@ def referrals_visible_to(user: Any) -> QuerySet[Any]:
     return Referral.objects.filter(
         Q(referred_by=user)
         | Q(episode__in=episodes_visible_to(user).values("pk"))
+        | Q(request__in=requests_visible_to(user).values("pk"))
         | Q(service__organisation__partner_id=user.organisation_id)
     )
 

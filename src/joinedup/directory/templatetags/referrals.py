@@ -1,4 +1,5 @@
-"""Referrals shown on other apps' pages: the episode, My work, the family's plan."""
+"""Referrals shown on other apps' pages: the episode, the request for support, My work, the
+family's plan."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 from django import template
 
 from joinedup.directory import selectors
+from joinedup.sharing import policy
 
 register = template.Library()
 
@@ -30,3 +32,15 @@ def my_referrals(context: Any) -> dict[str, Any]:
 def family_referrals(context: Any, episode: Any) -> dict[str, Any]:
     user = context["request"].user
     return {"referrals": selectors.family_referrals(user=user, episode=episode)}
+
+
+@register.inclusion_tag("directory/includes/request_referrals.html", takes_context=True)
+def request_referrals(context: Any, request: Any) -> dict[str, Any]:
+    """A request for support's referrals (the page checked the request), and the way to refer
+    from it once the front door signposted it."""
+    user = context["request"].user
+    return {
+        "signposted": request,
+        "may_refer": policy.may_refer_from_request(user, request),
+        "referrals": selectors.referrals_for_request(user=user, request=request),
+    }
