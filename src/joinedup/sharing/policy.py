@@ -482,12 +482,8 @@ def referrals_visible_to(user: Any) -> QuerySet[Any]:
 
     if not is_practitioner(user):
         return Referral.objects.none()
-    return Referral.objects.filter(
-        Q(referred_by=user)
-        | Q(episode__in=episodes_visible_to(user).values("pk"))
-        | Q(request__in=requests_visible_to(user).values("pk"))
-        | Q(service__organisation__partner_id=user.organisation_id)
-    )
+    ids = visibility.visible_referral_ids(user, front_door=is_front_door(user))
+    return Referral.objects.filter(pk__in=ids)
 
 
 def require_referral(user: Any, referral_id: Any, purpose: str = "referral") -> Any:

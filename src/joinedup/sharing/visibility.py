@@ -139,6 +139,32 @@ def visible_request_ids(user: Any, *, front_door: bool) -> QuerySet[Any]:
     return branches[0].union(*branches[1:])
 
 
+def visible_referral_ids(user: Any, *, front_door: bool) -> QuerySet[Any]:
+    """Referrals to services: the referrer's; those of the episodes the practitioner leads or is a
+    current member of the team of; those of the requests they may see; those to their own
+    organisation's services. One indexed branch each, as for persons."""
+    from joinedup.directory.models import Referral
+
+    referrals = Referral.objects.order_by()
+    branches = [
+        referrals.filter(referred_by_id=user.pk),
+        referrals.filter(episode__lead_professional_id=user.pk),
+        referrals.filter(
+            episode__members__practitioner_id=user.pk, episode__members__left_at__isnull=True
+        ),
+        referrals.filter(request__raised_by_id=user.pk),
+        referrals.filter(request__assigned_to_id=user.pk, request__status=RequestStatus.ROUTED),
+    ]
+    if front_door:
+        branches.append(
+            referrals.filter(request__status__in=[RequestStatus.RECEIVED, RequestStatus.DECIDED])
+        )
+    if user.organisation_id is not None:
+        branches.append(referrals.filter(service__organisation__partner_id=user.organisation_id))
+    ids = [branch.values("pk") for branch in branches]
+    return ids[0].union(*ids[1:])
+
+
 def in_stepped_up_episode(user: Any, person_ids: list[int]) -> set[int]:
     """Which of these persons are in an episode stepped up to children's social care (s47) that
     this practitioner leads or is a current member of the team of: one query."""
