@@ -248,14 +248,15 @@ def _insert(values: list[tuple[Any, ...]]) -> None:
     meta = DashboardCell._meta
     quote = connection.ops.quote_name
     table = quote(meta.db_table)
-    columns = ", ".join(quote(meta.get_field(c).column) for c in CELL_COLUMNS)
+    columns = ", ".join(quote(c) for c in CELL_COLUMNS)  # each field's own column name
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
                 for row in values:
                     copy.write_row(row)
             return
-        sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(CELL_COLUMNS))})"
+        places = ", ".join(["%s"] * len(CELL_COLUMNS))
+        sql = f"INSERT INTO {table} ({columns}) VALUES ({places})"  # noqa: S608 - names from the model
         adapt = connection.ops.adapt_datefield_value
         for start in range(0, len(values), INSERT_BATCH):
             cursor.executemany(
