@@ -3,6 +3,8 @@ rebuild from the casework, exports audited, managers only."""
 
 from __future__ import annotations
 
+import random
+from collections import Counter, defaultdict
 from dataclasses import replace
 from datetime import date, timedelta
 
@@ -10,6 +12,7 @@ import pytest
 from django.utils import timezone
 
 from joinedup.audit.models import AccessEvent
+from joinedup.episodes.models import ClosureFeedback
 from joinedup.errors import NotFound
 from joinedup.outcomes import dashboard, exports
 from joinedup.outcomes.dashboard_build import (
@@ -193,3 +196,241 @@ def test_the_rebuild_reads_the_casework(family, manager):
     first = DashboardCell.objects.get(figure="first_meeting", need="", locality="")
     assert (opened.count, closed.key, first.count, first.total) == (1, "Moved away", 1, 7)
     assert not DashboardCell.objects.filter(figure="open_now").exists()
+
+
+# --- Cells worked out by hand, and against the plain way of counting them ---------------------
+
+JAN, FEB, MAR = date(2026, 1, 1), date(2026, 2, 1), date(2026, 3, 1)
+# Where each fact below is counted: every locality ("") and its own; every need ("") and each
+# of its own.
+NORTH_HEALTH_HOUSING = [
+    ("", ""),
+    ("", "health"),
+    ("", "housing"),
+    ("North", ""),
+    ("North", "health"),
+    ("North", "housing"),
+]
+NORTH_HOUSING = [("", ""), ("", "housing"), ("North", ""), ("North", "housing")]
+NOT_RECORDED = [("", ""), ("Not recorded", "")]
+SOUTH = [("", ""), ("South", "")]
+
+
+def small_partnership():
+    requests = [
+        RequestFact(
+            date(2026, 1, 15),
+            "North",
+            "Education",
+            ("housing", "health"),
+            "Early help",
+            date(2026, 2, 3),
+            False,
+        ),
+        # The same school again, about housing only, the same month: counted with the first.
+        RequestFact(date(2026, 1, 28), "North", "Education", ("housing",), None, None, False),
+        # No locality recorded, no need named, seen before.
+        RequestFact(date(2026, 1, 20), "", "Health", (), None, None, True),
+    ]
+    episodes = [
+        EpisodeFact(
+            date(2026, 1, 10),
+            "North",
+            ("housing",),
+            4,
+            (("Closed", date(2026, 3, 1)),),
+            "Outcomes achieved",
+            date(2026, 3, 1),
+            None,
+            "Ann Lead",
+            "Council",
+        ),
+        EpisodeFact(
+            date(2026, 2, 10),
+            "South",
+            (),
+            None,
+            (),
+            None,
+            None,
+            "Open (early help)",
+            "Bob Lead",
+            "School",
+        ),
+    ]
+    outcomes = [OutcomeFact(date(2026, 3, 5), "North", "housing", "Secure housing", 1.5)]
+    ratings = [RatingFact(date(2026, 3, 2), "North", ("housing",), 5)]
+    return requests, episodes, outcomes, ratings
+
+
+def test_the_cells_of_a_small_partnership_worked_out_by_hand():
+    expected = {}
+    for loc, need in NORTH_HEALTH_HOUSING:
+        education = 1 if need == "health" else 2  # the second request is not about health
+        expected[("requests_received", JAN, loc, need, "Education")] = (education, 0.0)
+        expected[("re_referrals", JAN, loc, need, "First time")] = (education, 0.0)
+        expected[("requests_decided", FEB, loc, need, "Early help")] = (1, 0.0)
+    for loc, need in NOT_RECORDED:
+        expected[("requests_received", JAN, loc, need, "Health")] = (1, 0.0)
+        expected[("re_referrals", JAN, loc, need, "Again within 12 months")] = (1, 0.0)
+    for loc, need in NORTH_HOUSING:
+        expected[("episode_events", JAN, loc, need, "Opened")] = (1, 0.0)
+        expected[("episode_events", MAR, loc, need, "Closed")] = (1, 0.0)
+        expected[("closure_reasons", MAR, loc, need, "Outcomes achieved")] = (1, 0.0)
+        expected[("first_meeting", JAN, loc, need, "All episodes")] = (1, 4.0)
+        expected[("outcomes_improved", MAR, loc, need, "all|Secure housing")] = (1, 0.0)
+        expected[("outcomes_improved", MAR, loc, need, "improved|Secure housing")] = (1, 0.0)
+        expected[("outcomes_distance", MAR, loc, need, "Secure housing")] = (1, 1.5)
+        expected[("closure_ratings", MAR, loc, need, "5: It made a very big difference")] = (
+            1,
+            0.0,
+        )
+    for loc, need in SOUTH:
+        expected[("episode_events", FEB, loc, need, "Opened")] = (1, 0.0)
+        expected[("open_now", None, loc, need, "Open (early help)")] = (1, 0.0)
+        expected[("caseload_lead", None, loc, need, "Leads with 1 to 5 open episodes")] = (1, 1.0)
+        expected[("caseload_organisation", None, loc, need, "School")] = (1, 0.0)
+
+    cells = cells_from_facts(*small_partnership())
+    assert {(f, m, loc, n, k): (c, t) for f, m, loc, n, k, c, t in cells.values()} == expected
+
+    dashboard.store(cells_from_facts(*small_partnership()), date(2026, 3, 31), 0.1)
+    stored = {
+        (c.figure, c.month, c.locality, c.need, c.key): (c.count, c.total)
+        for c in DashboardCell.objects.all()
+    }
+    assert stored == expected
+
+
+def plain_cells(requests, episodes, outcomes, ratings):
+    """The cells counted the plain way, one fact at a time into every cell it belongs to (as
+    the first version of the rebuild did): the reference the faster build must equal."""
+    cells = defaultdict(lambda: [0, 0.0])
+    holders = defaultdict(Counter)
+
+    def add(figure, month, locality, needs, key, total=0.0):
+        for need in ("", *sorted(set(needs))):
+            for where in ("", locality or "Not recorded"):
+                cell = cells[(figure, month, where, need, key)]
+                cell[0] += 1
+                cell[1] += total
+
+    def held(figure, locality, needs, holder):
+        for need in ("", *sorted(set(needs))):
+            for where in ("", locality or "Not recorded"):
+                holders[(figure, where, need)][holder] += 1
+
+    def month(day):
+        return day.replace(day=1)
+
+    for r in requests:
+        add("requests_received", month(r.received_on), r.locality, r.needs, r.source)
+        again = "Again within 12 months" if r.again else "First time"
+        add("re_referrals", month(r.received_on), r.locality, r.needs, again)
+        if r.decision and r.decided_on:
+            add("requests_decided", month(r.decided_on), r.locality, r.needs, r.decision)
+    for e in episodes:
+        add("episode_events", month(e.opened_on), e.locality, e.needs, "Opened")
+        for label, on in e.events:
+            add("episode_events", month(on), e.locality, e.needs, label)
+        if e.closure_reason and e.closed_on:
+            add("closure_reasons", month(e.closed_on), e.locality, e.needs, e.closure_reason)
+        if e.first_meeting_days is not None:
+            add(
+                "first_meeting",
+                month(e.opened_on),
+                e.locality,
+                e.needs,
+                "All episodes",
+                e.first_meeting_days,
+            )
+        if e.open_status:
+            add("open_now", None, e.locality, e.needs, e.open_status)
+            held("caseload_lead", e.locality, e.needs, e.lead)
+            held("caseload_organisation", e.locality, e.needs, e.organisation)
+    for o in outcomes:
+        needs = (o.headline_code,)
+        add("outcomes_improved", month(o.on), o.locality, needs, f"all|{o.headline}")
+        if o.change > 0:
+            add("outcomes_improved", month(o.on), o.locality, needs, f"improved|{o.headline}")
+        add("outcomes_distance", month(o.on), o.locality, needs, o.headline, o.change)
+    for f in ratings:
+        label = f"{f.rating}: {ClosureFeedback.RATINGS[f.rating]}"
+        add("closure_ratings", month(f.on), f.locality, f.needs, label)
+    for (figure, where, need), held_by in holders.items():
+        if figure == "caseload_lead":
+            for n in held_by.values():
+                band = next(b for top, b in dashboard.CASELOAD_BANDS if n <= top)
+                cells[(figure, None, where, need, band)][0] += 1
+                cells[(figure, None, where, need, band)][1] += n
+            continue
+        ranked = held_by.most_common()
+        for holder, n in ranked[: dashboard.SHOWN]:
+            cells[(figure, None, where, need, holder)] = [n, 0.0]
+        if rest := sum(n for _, n in ranked[dashboard.SHOWN :]):
+            cells[(figure, None, where, need, dashboard.OTHERS)] = [rest, 0.0]
+    return {key: (count, total) for key, (count, total) in cells.items()}
+
+
+def random_partnership(seed: int):
+    rng = random.Random(seed)
+    places = ["North", "South", ""]
+    needs = ["housing", "health", "crime", "be-healthy"]
+    start = date(2025, 1, 1)
+
+    def day():
+        return start + timedelta(days=rng.randrange(700))
+
+    requests = [
+        RequestFact(
+            day(),
+            rng.choice(places),
+            rng.choice(["Health", "Education", "Police"]),
+            tuple(rng.sample(needs, rng.randint(0, 3))),
+            rng.choice([None, "Early help", "Advice or signposting"]),
+            day(),
+            rng.random() < 0.2,
+        )
+        for _ in range(400)
+    ]
+    episodes = []
+    for _ in range(300):
+        closed = rng.random() < 0.5
+        on = day()
+        episodes.append(
+            EpisodeFact(
+                day(),
+                rng.choice(places),
+                tuple(rng.sample(needs, rng.randint(0, 2))),
+                rng.choice([None, rng.randint(0, 40)]),
+                (("Closed", on),) if closed else (("Stepped up", on),),
+                "Moved away" if closed else None,
+                on if closed else None,
+                None if closed else rng.choice(["Open (early help)", "Stepped up"]),
+                f"Lead {rng.randrange(40)}",
+                f"Organisation {rng.randrange(60)}",  # more than 25: some are "all others"
+            )
+        )
+    outcomes = [
+        OutcomeFact(day(), rng.choice(places), code, code.title(), rng.randint(-6, 12) / 3)
+        for code in needs
+        for _ in range(50)
+    ]
+    ratings = [
+        RatingFact(day(), rng.choice(places), tuple(rng.sample(needs, 1)), rng.randint(1, 5))
+        for _ in range(60)
+    ]
+    return requests, episodes, outcomes, ratings
+
+
+@pytest.mark.parametrize("seed", [1, 19, 2026])
+def test_the_cells_equal_those_counted_the_plain_way(seed):
+    facts = random_partnership(seed)
+    built = {
+        (f, m, loc, n, k): (c, t) for f, m, loc, n, k, c, t in cells_from_facts(*facts).values()
+    }
+    plain = plain_cells(*facts)
+    assert built.keys() == plain.keys()
+    for key, (count, total) in plain.items():
+        # Sums of thirds added up in another order may differ in the last binary place.
+        assert built[key][0] == count and built[key][1] == pytest.approx(total, abs=1e-9), key

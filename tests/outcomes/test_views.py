@@ -216,6 +216,36 @@ def test_the_family_sees_only_their_own_view_beside_the_teams(client, family, mo
     assert "FATHER SAID THIS" not in page
 
 
+def test_the_family_sees_the_teams_scores_but_not_the_teams_notes(client, family, mother_user):
+    from joinedup.outcomes import services
+
+    outcome = family.episode.outcomes.get()
+    opened_days_ago(family.episode, 10)
+    services.measurements_record(
+        actor=family.lead,
+        episode_id=family.episode.pk,
+        scores=[services.Score(outcome.pk, 3, "TEAM NOTE: worried about the father")],
+        measured_on=timezone.localdate() - timedelta(days=5),
+    )
+    services.measurements_record(
+        actor=family.lead,
+        episode_id=family.episode.pk,
+        scores=[services.Score(outcome.pk, 6, "SHE SAID THIS AT THE REVIEW")],
+        measured_on=timezone.localdate(),
+        voice="family",
+        person_id=family.mother.pk,
+    )
+    client.force_login(mother_user)
+    page = client.get(f"/family/episodes/{family.episode.pk}/how-things-are/").content.decode()
+    assert "TEAM NOTE" not in page
+    assert "SHE SAID THIS AT THE REVIEW" in page  # her own words, written down by the team
+    assert re.search(r"The team</td><td[^>]*>3</td>", page)  # the team's score itself is shown
+    assert "6 on " in page and "one score so far" in page  # her one score, not "no change"
+    client.force_login(family.lead)
+    team = client.get(f"/episodes/{family.episode.pk}/outcomes/").content.decode()
+    assert "TEAM NOTE" in team and "SHE SAID THIS AT THE REVIEW" in team
+
+
 def test_practitioners_and_strangers_are_refused_the_familys_pages(client, family, outsider_user):
     outcome = family.episode.outcomes.get()
     for user in (family.lead, outsider_user):

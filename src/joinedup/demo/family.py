@@ -10,7 +10,7 @@ Made through the real services; safe to run again (it adds only what is missing)
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -18,7 +18,13 @@ from django.utils import timezone
 from joinedup.demo.families import ANCHOR
 from joinedup.demo.partnership import DEMO_PASSWORD
 from joinedup.episodes import services as t
-from joinedup.episodes.models import Episode, EpisodeStatus, TeamMember
+from joinedup.episodes.models import (
+    Episode,
+    EpisodeStatus,
+    EpisodeStatusChange,
+    LeadHandover,
+    TeamMember,
+)
 from joinedup.family import services as family_services
 from joinedup.family.models import FamilyAccount
 from joinedup.frontdoor import services as casework
@@ -40,6 +46,9 @@ FAMILY_SIGN_INS = [
     ("Mother, living at a refuge with the children", f"jodie.carter@{DOMAIN}"),
     ("Young person (14), at the refuge", f"tyler.carter@{DOMAIN}"),
 ]
+
+
+OPENED_DAYS_AGO = timedelta(days=40)
 
 
 def _born(years: int, days: int) -> date:
@@ -176,6 +185,17 @@ def _plan(episode: Episode, p: dict[str, Person]) -> None:
     )
 
 
+def _opened_weeks_ago(episode: Episode) -> None:
+    """Demo only: the episode opened before its first meeting (twelve days ago), so that scores
+    taken at that meeting, or at a review, are not dated before the episode began."""
+    opened = timezone.make_aware(datetime.combine(timezone.localdate() - OPENED_DAYS_AGO, time(9)))
+    Episode.objects.filter(pk=episode.pk).update(opened_at=opened)
+    EpisodeStatusChange.objects.filter(episode=episode, status="open").update(at=opened)
+    LeadHandover.objects.filter(episode=episode).update(at=opened)
+    TeamMember.objects.filter(episode=episode).update(joined_at=opened)
+    episode.refresh_from_db()
+
+
 def _consents(lead: Practitioner, p: dict[str, Person]) -> None:
     given_on = timezone.localdate() - timedelta(days=55)
     sharing.consent_give(
@@ -216,6 +236,7 @@ def _the_carters() -> int:
     episode = casework.episode_open_practitioner_led(
         actor=lead, persons=[p["mia"], p["tyler"], p["jodie"]]
     )
+    _opened_weeks_ago(episode)
     _plan(episode, p)
     _consents(lead, p)
     for who in ("dean", "jodie", "tyler"):

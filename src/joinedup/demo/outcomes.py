@@ -266,13 +266,17 @@ def _carters() -> None:
     episode = Episode.objects.filter(persons__reference="FAM-CARTER-1").first()
     if episode is None or not policy.may_edit_episode(episode.lead_professional, episode):
         return
+    # The team's first scores, at the team's first meeting; the family's own and the review's
+    # come in the demo itself.
+    meeting = episode.meetings.order_by("held_on").first()
+    on = meeting.held_on if meeting else timezone.localdate()
     for outcome, score, note in zip(
         episode.outcomes.order_by("pk"),
         (5, 3),
         ("Safer at the refuge; Mia still wakes at night", "Tyler has missed three weeks"),
         strict=False,
     ):
-        _score(episode.lead_professional, episode, outcome, timezone.localdate(), score, note)
+        _score(episode.lead_professional, episode, outcome, on, score, note, meeting=meeting)
 
 
 @transaction.atomic

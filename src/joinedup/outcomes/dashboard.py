@@ -145,38 +145,29 @@ class Cells:
     """Cells being built: every fact is counted once for every need it has and once for
     "every need" (need ""), so filtering by need never double-counts; and once in its locality
     and once for "every locality" (""), so the page without a locality filter reads only the
-    cells already added up over localities."""
+    cells already added up over localities.
+
+    Facts are first added up by what tells them apart (figure, month, locality, needs, key): a
+    partnership of a million people has hundreds of thousands of facts but only tens of
+    thousands of such groups, and only the groups are spread over needs and localities."""
 
     def __init__(self) -> None:
-        self.counts: dict[tuple[str, date | None, str, str, str], list[float]] = defaultdict(
-            lambda: [0, 0.0]
-        )
+        self.groups: dict[tuple[str, date | None, str, tuple[str, ...], str], list[float]] = {}
         # Snapshot figures counted per holder first (a lead, an organisation), then stored as a
         # distribution or the largest few, so the page never reads one cell per holder.
-        self.holders: dict[tuple[str, str, str], Counter[str]] = defaultdict(Counter)
+        self.held: Counter[tuple[str, str, tuple[str, ...], str]] = Counter()
+        self._needs: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+    def _spread(self, needs: Iterable[str]) -> tuple[str, ...]:
+        """Every need a fact is counted under: "every need" first, then its own, once each."""
+        given = needs if isinstance(needs, tuple) else tuple(needs)
+        spread = self._needs.get(given)
+        if spread is None:
+            spread = self._needs[given] = (EVERY, *sorted(set(given)))
+        return spread
 
     def add_held(self, figure: str, locality: str, needs: Iterable[str], holder: str) -> None:
-        place = locality or NO_LOCALITY
-        for need in (EVERY, *sorted(set(needs))):
-            for where in (EVERY, place):
-                self.holders[(figure, where, need)][holder] += 1
-
-    def _held(self) -> None:
-        for (figure, where, need), held in self.holders.items():
-            if figure == "caseload_lead":
-                for episodes in held.values():
-                    band = next(b for top, b in CASELOAD_BANDS if episodes <= top)
-                    cell = self.counts[(figure, None, where, need, band)]
-                    cell[0] += 1
-                    cell[1] += episodes
-                continue
-            ranked = held.most_common()
-            for holder, episodes in ranked[:SHOWN]:
-                self.counts[(figure, None, where, need, holder[:200])] = [episodes, 0.0]
-            rest = sum(n for _, n in ranked[SHOWN:])
-            if rest:
-                self.counts[(figure, None, where, need, OTHERS)] = [rest, 0.0]
-        self.holders.clear()
+        self.held[(figure, locality or NO_LOCALITY, self._spread(needs), holder)] += 1
 
     def add(
         self,
@@ -188,26 +179,100 @@ class Cells:
         total: float = 0.0,
         count: int = 1,
     ) -> None:
-        place = locality or NO_LOCALITY
-        for need in (EVERY, *sorted(set(needs))):
-            for where in (EVERY, place):
-                cell = self.counts[(figure, month, where, need, key[:200])]
-                cell[0] += count
-                cell[1] += total
+        group = (figure, month, locality or NO_LOCALITY, self._spread(needs), key[:200])
+        cell = self.groups.get(group)
+        if cell is None:
+            self.groups[group] = [count, total]
+        else:
+            cell[0] += count
+            cell[1] += total
+
+    def _cells(self) -> dict[tuple[str, date | None, str, str, str], list[float]]:
+        cells: dict[tuple[str, date | None, str, str, str], list[float]] = defaultdict(
+            lambda: [0, 0.0]
+        )
+        for (figure, month, place, needs, key), (count, total) in self.groups.items():
+            for need in needs:
+                for where in (EVERY, place):
+                    cell = cells[(figure, month, where, need, key)]
+                    cell[0] += count
+                    cell[1] += total
+        self._add_held(cells)
+        return cells
+
+    def _add_held(self, cells: dict[tuple[str, date | None, str, str, str], list[float]]) -> None:
+        # A holder comes first in its place's counter where it first came in the facts, so
+        # ties among the largest few are broken as they always were.
+        holders: dict[tuple[str, str, str], Counter[str]] = defaultdict(Counter)
+        for (figure, place, needs, holder), episodes in self.held.items():
+            for need in needs:
+                for where in (EVERY, place):
+                    holders[(figure, where, need)][holder] += episodes
+        for (figure, where, need), held in holders.items():
+            if figure == "caseload_lead":
+                for episodes in held.values():
+                    band = next(b for top, b in CASELOAD_BANDS if episodes <= top)
+                    cell = cells[(figure, None, where, need, band)]
+                    cell[0] += 1
+                    cell[1] += episodes
+                continue
+            ranked = held.most_common()
+            for holder, episodes in ranked[:SHOWN]:
+                cells[(figure, None, where, need, holder[:200])] = [episodes, 0.0]
+            rest = sum(n for _, n in ranked[SHOWN:])
+            if rest:
+                cells[(figure, None, where, need, OTHERS)] = [rest, 0.0]
+
+    def values(self) -> list[tuple[str, date | None, str, str, str, int, float]]:
+        """(figure, month, locality, need, key, count, total) for every cell."""
+        return [
+            (figure, month, where, need, key, int(count), float(total))
+            for (figure, month, where, need, key), (count, total) in self._cells().items()
+        ]
 
     def rows(self) -> list[DashboardCell]:
-        self._held()
         return [
-            DashboardCell(figure=f, month=m, locality=loc, need=n, key=k, count=int(c), total=t)
-            for (f, m, loc, n, k), (c, t) in self.counts.items()
+            DashboardCell(figure=f, month=m, locality=loc, need=n, key=k, count=c, total=t)
+            for f, m, loc, n, k, c, t in self.values()
         ]
+
+
+INSERT_BATCH = 5000
+CELL_COLUMNS = ("figure", "month", "locality", "need", "key", "count", "total")
+
+
+def _insert(values: list[tuple[Any, ...]]) -> None:
+    """The cells written straight to the table (COPY on PostgreSQL, one prepared statement on
+    SQLite): building a model instance for each of a hundred thousand rows took longer than
+    adding them up."""
+    meta = DashboardCell._meta
+    quote = connection.ops.quote_name
+    table = quote(meta.db_table)
+    columns = ", ".join(quote(c) for c in CELL_COLUMNS)  # each field's own column name
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in values:
+                    copy.write_row(row)
+            return
+        places = ", ".join(["%s"] * len(CELL_COLUMNS))
+        sql = f"INSERT INTO {table} ({columns}) VALUES ({places})"  # noqa: S608 - names from the model
+        adapt = connection.ops.adapt_datefield_value
+        for start in range(0, len(values), INSERT_BATCH):
+            cursor.executemany(
+                sql,
+                [
+                    (f, adapt(m), loc, n, k, c, t)
+                    for f, m, loc, n, k, c, t in values[start : start + INSERT_BATCH]
+                ],
+            )
 
 
 @transaction.atomic
 def store(cells: Cells, as_of: date, seconds: float) -> DashboardBuild:
     DashboardCell.objects.all().delete()
-    rows = cells.rows()
-    DashboardCell.objects.bulk_create(rows, batch_size=5000)
+    rows = cells.values()
+    _insert(rows)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:  # fresh statistics for the page's one query
             cursor.execute(f"ANALYZE {DashboardCell._meta.db_table}")

@@ -81,42 +81,51 @@ def cells_from_facts(
     ratings: Iterable[RatingFact],
 ) -> Cells:
     cells = Cells()
+    add, held = cells.add, cells.add_held
+    months: dict[date, date] = {}
+
+    def month(day: date) -> date:
+        found = months.get(day)
+        if found is None:
+            found = months[day] = month_of(day)
+        return found
+
     for r in requests:
-        cells.add("requests_received", month_of(r.received_on), r.locality, r.needs, r.source)
+        received = month(r.received_on)
+        add("requests_received", received, r.locality, r.needs, r.source)
         key = "Again within 12 months" if r.again else "First time"
-        cells.add("re_referrals", month_of(r.received_on), r.locality, r.needs, key)
+        add("re_referrals", received, r.locality, r.needs, key)
         if r.decision and r.decided_on:
-            cells.add("requests_decided", month_of(r.decided_on), r.locality, r.needs, r.decision)
+            add("requests_decided", month(r.decided_on), r.locality, r.needs, r.decision)
     for e in episodes:
-        cells.add("episode_events", month_of(e.opened_on), e.locality, e.needs, "Opened")
+        opened = month(e.opened_on)
+        add("episode_events", opened, e.locality, e.needs, "Opened")
         for label, on in e.events:
-            cells.add("episode_events", month_of(on), e.locality, e.needs, label)
+            add("episode_events", month(on), e.locality, e.needs, label)
         if e.closure_reason and e.closed_on:
-            cells.add(
-                "closure_reasons", month_of(e.closed_on), e.locality, e.needs, e.closure_reason
-            )
+            add("closure_reasons", month(e.closed_on), e.locality, e.needs, e.closure_reason)
         if e.first_meeting_days is not None:
-            cells.add(
+            add(
                 "first_meeting",
-                month_of(e.opened_on),
+                opened,
                 e.locality,
                 e.needs,
                 "All episodes",
                 total=e.first_meeting_days,
             )
         if e.open_status:
-            cells.add("open_now", None, e.locality, e.needs, e.open_status)
-            cells.add_held("caseload_lead", e.locality, e.needs, e.lead)
-            cells.add_held("caseload_organisation", e.locality, e.needs, e.organisation)
+            add("open_now", None, e.locality, e.needs, e.open_status)
+            held("caseload_lead", e.locality, e.needs, e.lead)
+            held("caseload_organisation", e.locality, e.needs, e.organisation)
     for o in outcomes:
-        month, needs = month_of(o.on), (o.headline_code,)
-        cells.add("outcomes_improved", month, o.locality, needs, f"all|{o.headline}")
+        on, needs = month(o.on), (o.headline_code,)
+        add("outcomes_improved", on, o.locality, needs, f"all|{o.headline}")
         if o.change > 0:
-            cells.add("outcomes_improved", month, o.locality, needs, f"improved|{o.headline}")
-        cells.add("outcomes_distance", month, o.locality, needs, o.headline, total=o.change)
+            add("outcomes_improved", on, o.locality, needs, f"improved|{o.headline}")
+        add("outcomes_distance", on, o.locality, needs, o.headline, total=o.change)
     for f in ratings:
         label = ClosureFeedback.RATINGS.get(f.rating, "")
-        cells.add("closure_ratings", month_of(f.on), f.locality, f.needs, f"{f.rating}: {label}")
+        add("closure_ratings", month(f.on), f.locality, f.needs, f"{f.rating}: {label}")
     return cells
 
 

@@ -50,14 +50,27 @@ def display_name(person: Any) -> str:
 # --- Distance travelled -------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class ScoreShown:
+    """One score as a reader sees it in the table of scores."""
+
+    measured_on: date
+    who: str
+    score: int
+    note: str
+    picture_scale: bool
+
+
 @dataclass
 class OutcomeRow:
     outcome: WantedOutcome
     team: d.Distance
     family: dict[str, d.Distance]
     chart: LineChart
-    measurements: list[Measurement]
+    scores: list[ScoreShown]
     headlines: list[str]
+    # The measurements themselves, for the team (the API lists them); empty for the family.
+    measurements: list[Measurement] = field(default_factory=list)
 
 
 @dataclass
@@ -76,16 +89,32 @@ class OutcomesView:
         return len({n.headline_id for n in self.needs})
 
 
+def _shown(m: Measurement, family_user: Any, own_person_id: int | None) -> ScoreShown:
+    if m.voice == Voice.PRACTITIONER:
+        who = "The team"
+    else:
+        who = "You" if m.person_id == own_person_id else display_name(m.person)
+    if m.picture_scale:
+        who += " (picture scale)"
+    note = m.note
+    if family_user is not None and not policy.family_may_read_measurement_note(family_user, m):
+        note = ""
+    return ScoreShown(m.measured_on, who, m.score, note, m.picture_scale)
+
+
 def _rows(
     outcomes: list[WantedOutcome],
     measurements: list[Measurement],
     needs: list[IdentifiedNeed],
-    own_person_id: int | None = None,
+    family_user: Any = None,
 ) -> list[OutcomeRow]:
-    """One row per outcome. `own_person_id` set: the family's page, showing only their view."""
+    """One row per outcome. `family_user` set: the family's page, showing what the policy lets
+    that family member read (the team's scores and their own view, their own notes only)."""
+    account = policy.family_account(family_user) if family_user is not None else None
+    own_person_id = account.person_id if account is not None else None
     by_outcome: dict[int, list[Measurement]] = defaultdict(list)
     for m in measurements:
-        if m.voice == Voice.FAMILY and own_person_id is not None and m.person_id != own_person_id:
+        if family_user is not None and not policy.family_may_read_measurement(family_user, m):
             continue
         by_outcome[m.outcome_id].append(m)
     headlines: dict[int, list[str]] = defaultdict(list)
@@ -107,8 +136,9 @@ def _rows(
                 team=d.distance(team),
                 family={k: d.distance(v) for k, v in sorted(family.items())},
                 chart=line_chart(team, dict(family)),
-                measurements=items,
+                scores=[_shown(m, family_user, own_person_id) for m in items],
                 headlines=headlines[outcome.pk],
+                measurements=items if family_user is None else [],
             )
         )
     return rows
@@ -164,7 +194,7 @@ def family_outcomes(*, user: Any, episode_id: Any) -> OutcomesView:
     account = policy.family_account(user)
     assert account is not None
     outcomes, measurements, needs = _load(episode)
-    rows = _rows(outcomes, measurements, needs, own_person_id=account.person_id)
+    rows = _rows(outcomes, measurements, needs, family_user=user)
     audit.record(
         actor=user,
         action=AuditAction.VIEW,

@@ -46,9 +46,11 @@ def _policy() -> Any:
 # A family member may see: the plan (wanted outcomes, actions with who, when and status, including
 # their own), the team (name, organisation, part in the team, work contact), meetings (date, kind,
 # whether the family came, what the family said, decisions, how each outcome is going), and their
-# own consent records. Never: a meeting's notes or an action's notes (practitioners' own), the
+# own consent records, the team's scores of how things are and their own. Never: a meeting's
+# notes, an action's notes or the notes beside the team's scores (practitioners' own), the
 # involvement index or its sensitive categories, assessments, the chronology, incidents,
-# disagreements, requests, another person's comments, and another person's address when it is
+# disagreements, requests, another person's comments or scores (a separated parent never reads
+# the other parent's view of how things are), and another person's address when it is
 # confidential (always ask may_see_address). Some team members are not shown either (see
 # family_hidden_organisations): one whose organisation provides a sensitive service to someone
 # else in the family (their name would tell of that service), and one from a school, GP,
@@ -264,6 +266,26 @@ def family_may_read_words(user: Any, meeting: Any) -> bool:
     if account is None or not meeting.family_said:
         return False
     return bool(meeting.family_said_shared or meeting.family_said_by_id == account.person_id)
+
+
+def family_may_read_measurement(user: Any, measurement: Any) -> bool:
+    """A score of how things are: the team's, and the reader's own view. Another family
+    member's view is theirs alone, even when the team wrote it down for them at a meeting."""
+    account = family_account(user)
+    if account is None:
+        return False
+    return measurement.voice == "practitioner" or measurement.person_id == account.person_id
+
+
+def family_may_read_measurement_note(user: Any, measurement: Any) -> bool:
+    """The note beside a score: only the reader's own words. The team's notes are the
+    practitioners' own, as a meeting's notes are."""
+    account = family_account(user)
+    return (
+        account is not None
+        and measurement.voice == "family"
+        and measurement.person_id == account.person_id
+    )
 
 
 def family_may_read_decision(user: Any, decision: Any) -> bool:
