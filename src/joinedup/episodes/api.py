@@ -541,7 +541,8 @@ def record_closure_feedback(
     "/my-work",
     summary="Everything waiting for me",
     description="The families are paged (`page`, 25 a page, the next review due first); the "
-    "reviews overdue and in the next two weeks are the first 25 of each, with their totals.",
+    "reviews overdue and in the next two weeks, and the actions overdue and due, are the first 25 "
+    "of each, with their totals.",
 )
 def my_work(request: AuthedRequest, page: int = Query(1, ge=1)) -> dict[str, Any]:
     work = selectors.my_work(user=request.user, page=page)
@@ -552,6 +553,8 @@ def my_work(request: AuthedRequest, page: int = Query(1, ge=1)) -> dict[str, Any
         "page": families.number,
         "pages": families.paginator.num_pages,
         "reviews_overdue_total": work.reviews_overdue_total,
+        "actions_overdue_total": work.actions_overdue_total,
+        "actions_due_total": work.actions_due_total,
         "meetings_coming_total": work.meetings_coming_total,
         "actions_overdue": [a.pk for a in work.actions_overdue],
         "actions_due": [a.pk for a in work.actions_due],

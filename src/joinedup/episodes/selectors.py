@@ -157,6 +157,8 @@ class MyWork:
     team_caseloads: list[Caseload] = field(default_factory=list)
     reviews_overdue_total: int = 0
     meetings_coming_total: int = 0
+    actions_overdue_total: int = 0
+    actions_due_total: int = 0
 
 
 @dataclass(frozen=True)
@@ -233,16 +235,21 @@ def my_work(*, user: Any, horizon_days: int = 14, page: Any = 1) -> MyWork:
     audit names the persons of the families shown."""
     today = timezone.localdate()
     episodes = policy.episodes_visible_to(user).exclude(status=EpisodeStatus.CLOSED)
-    open_actions = list(
+    open_actions = (
         ActionModel.objects.filter(
             owner__practitioner=user, owner__left_at__isnull=True, episode__in=episodes
         )
         .exclude(status__in=[ActionStatus.DONE, ActionStatus.NOT_DONE])
-        .filter(due_on__lte=today + timedelta(days=horizon_days))
         .select_related("episode")
-        .prefetch_related("episode__persons")
         .order_by("due_on", "pk")
     )
+    actions_overdue_qs = open_actions.filter(due_on__lt=today)
+    actions_due_qs = open_actions.filter(
+        due_on__gte=today, due_on__lte=today + timedelta(days=horizon_days)
+    )
+    actions_overdue = list(actions_overdue_qs[:LIST_LIMIT])
+    actions_due = list(actions_due_qs[:LIST_LIMIT])
+    prefetch_related_objects([*actions_overdue, *actions_due], "episode__persons")
     latest = Meeting.objects.filter(episode=OuterRef("pk")).order_by("-held_on", "-pk")
     reviewed = episodes.annotate(next_review=Subquery(latest.values("next_review_on")[:1]))
     families = Paginator(
@@ -267,11 +274,13 @@ def my_work(*, user: Any, horizon_days: int = 14, page: Any = 1) -> MyWork:
         action=Action.VIEW,
         object_type="episodes.my_work",
         persons={p.pk for e in shown for p in e.persons.all()}
-        | {p.pk for a in open_actions for p in a.episode.persons.all()},
+        | {p.pk for a in [*actions_overdue, *actions_due] for p in a.episode.persons.all()},
     )
     return MyWork(
-        actions_overdue=[a for a in open_actions if a.due_on < today],
-        actions_due=[a for a in open_actions if today <= a.due_on],
+        actions_overdue=actions_overdue,
+        actions_due=actions_due,
+        actions_overdue_total=_total(actions_overdue, actions_overdue_qs),
+        actions_due_total=_total(actions_due, actions_due_qs),
         meetings_coming=meetings_coming,
         reviews_overdue=reviews_overdue,
         reviews_overdue_total=_total(reviews_overdue, overdue),
