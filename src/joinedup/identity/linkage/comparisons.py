@@ -61,7 +61,8 @@ def within(col: str, most: int) -> Expr:
 
 
 DOB_SWAP: Expr = ("dob_swap",)
-# Given and family names recorded the wrong way round (Khan Aisha for Aisha Khan).
+# Given and family names recorded the wrong way round (Khan Aisha for Aisha Khan), each exactly
+# or by its consonant skeleton (Stephenson Elizbeth for Elizabeth Stephenson).
 NAMES_SWAPPED: Expr = ("names_swapped",)
 ELSE: Expr = ("else",)
 
@@ -270,10 +271,17 @@ def _dob_swapped(x: Record, y: Record) -> bool:
 
 
 def _names_swapped(x: Record, y: Record) -> bool:
-    return (
+    """Each name is the other's, exactly or by its consonant skeleton (a typo besides)."""
+    if (
         x["given_name"] is not None
         and x["given_name"] == y["family_name"]
         and x["family_name"] == y["given_name"]
+    ):
+        return True
+    return (
+        x["given_name_sound"] is not None
+        and x["given_name_sound"] == y["family_name_sound"]
+        and x["family_name_sound"] == y["given_name_sound"]
     )
 
 
@@ -303,7 +311,9 @@ def _splink_level(expr: Expr) -> Any:
             " AND substr(date_of_birth_l, 9, 2) = substr(date_of_birth_r, 6, 2)"
         ),
         "names_swapped": lambda: cll.CustomLevel(
-            "given_name_l = family_name_r AND family_name_l = given_name_r"
+            "(given_name_l = family_name_r AND family_name_l = given_name_r)"
+            " OR (given_name_sound_l = family_name_sound_r"
+            " AND family_name_sound_l = given_name_sound_r)"
         ),
         "within": lambda: cll.CustomLevel(f"abs({expr[1]}_l - {expr[1]}_r) <= {int(expr[2])}"),
         "household_null": lambda: cll.CustomLevel(
