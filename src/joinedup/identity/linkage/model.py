@@ -16,7 +16,7 @@ from typing import Any
 
 from joinedup.identity.linkage import comparisons as cmp
 
-MODEL_VERSION = "joinedup-linkage-3"
+MODEL_VERSION = "joinedup-linkage-4"
 DEFAULT_THRESHOLD = 0.9
 
 DESIGNS: dict[str, tuple[cmp.ComparisonSpec, ...]] = {
@@ -53,6 +53,9 @@ BLOCKING_RULES: tuple[tuple[str, ...], ...] = (
     # The same home whatever else changed: a postcode mistyped or missing (one of few records
     # at that house number and street name), or a date of birth at the same house number.
     ("home_key",),
+    # Both names, when few records hold them: a person who moved and whose date of birth is
+    # missing or mistyped.
+    ("rare_names_key",),
     ("date_of_birth", "address_number"),
 )
 

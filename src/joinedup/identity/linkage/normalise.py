@@ -278,6 +278,7 @@ def derived_fields(row: dict[str, str | None]) -> dict[str, object]:
         "family_name_sound": sound_key(family),
         "dob_days": dob_days(dob),
         "names_key": names_key(given, family),
+        "rare_names_key": names_key(given, family),  # a batch nulls the common ones
         "names_sound_key": names_key(sound_key(given), sound_key(family)),
         "birth_year": dob[:4] if dob else None,
         "postcode_sector": postcode_sector(code),

@@ -155,8 +155,9 @@ DERIVED = (
 )
 
 # A house number and street name held by more records than this is not one home but a street
-# name common in the area (many a High Street): it is no key to compare records on.
-HOME_KEY_MAX_RECORDS = 20
+# name common in the area (many a High Street), and a full name held by more is a common name:
+# neither is then a key to compare records on by itself.
+RARE_KEY_MAX_RECORDS = 20
 
 
 def rare_keys(column: pa.Array | pa.ChunkedArray, most: int) -> pa.Array | pa.ChunkedArray:
@@ -190,11 +191,12 @@ def normalise_table(
             columns[name] = pa.nulls(raw.num_rows, pa.string())
     for name, source, fn, kind in DERIVED:
         columns[name] = _derive(columns[source], fn, kind)
-    columns["home_key"] = rare_keys(columns["home_key"], HOME_KEY_MAX_RECORDS)
+    columns["home_key"] = rare_keys(columns["home_key"], RARE_KEY_MAX_RECORDS)
     givens, families = columns["given_name"].to_pylist(), columns["family_name"].to_pylist()
     columns["names_key"] = pa.array(
         [normalise.names_key(g, f) for g, f in zip(givens, families, strict=True)], pa.string()
     )
+    columns["rare_names_key"] = rare_keys(columns["names_key"], RARE_KEY_MAX_RECORDS)
     sounds = zip(
         columns["given_name_sound"].to_pylist(),
         columns["family_name_sound"].to_pylist(),
