@@ -46,3 +46,17 @@ def test_nickname_table_ships_with_the_package() -> None:
     groups = normalise.nickname_groups()
     assert "william" in groups["liam"]
     assert set(groups["alex"]) == {"alexander", "alexandra"}
+
+
+def test_levels_read_in_plain_english() -> None:
+    from joinedup.identity.linkage.comparisons import plain_comparison, plain_level
+
+    assert plain_level("nhs_number missing") == "Not recorded on one or both records"
+    assert plain_level("given_name missing") == "Not recorded on one or both records"
+    assert plain_level("All other comparisons") == "Different"
+    assert plain_level("Exact match") == "The same"
+    assert plain_level("Day and month swapped") == "Day and month swapped"
+    assert plain_level("Not recorded on one or both records") == (
+        "Not recorded on one or both records"
+    )
+    assert plain_comparison("upn") == "Unique pupil number"

@@ -202,6 +202,48 @@ SEPARATE_HOUSEHOLD_COMPARISONS = (
 )  # fmt: skip
 
 
+# ---- Words for people ----------------------------------------------------------------------
+
+# The level labels are the model's keys (a saved model is checked against them), written for
+# whoever builds the model. People reviewing a match read these instead.
+COMPARISON_LABELS = {
+    "given_name": "Given name",
+    "family_name": "Family name",
+    "date_of_birth": "Date of birth",
+    "household": "Home (postcode and address)",
+    "postcode": "Postcode",
+    "address": "Address",
+    "nhs_number": "NHS number",
+    "upn": "Unique pupil number",
+    "other_id": "Other identifier",
+    "sex": "Sex",
+}
+PLAIN_LEVELS = {
+    "Exact match": "The same",
+    "All other comparisons": "Different",
+    "Jaro-Winkler >= 0.92": "Spelt almost the same (a typo or two)",
+    "Jaro-Winkler >= 0.8": "Spelt similarly",
+    SOUND_LABEL: "Sounds the same, spelt another way",
+    "No postcode or address": "Not recorded on one or both records",
+}
+MISSING_PLAIN = "Not recorded on one or both records"
+
+
+def plain_comparison(name: str) -> str:
+    return COMPARISON_LABELS.get(name, name)
+
+
+def plain_level(label: str) -> str:
+    """A level's label in plain English ("nhs_number missing" -> "Not recorded on one or both
+    records"); labels already plain, or unknown, are returned as they are."""
+    if label in PLAIN_LEVELS:
+        return PLAIN_LEVELS[label]
+    column = label.removesuffix(" missing")
+    if column != label and column in COMPARISON_LABELS:
+        return MISSING_PLAIN
+    return label
+
+
 # ---- Python predicates -------------------------------------------------------------------
 
 
