@@ -124,6 +124,8 @@ def test_a_run_links_what_it_can_and_names_each_problem(
     assert "values treated as missing" in captured.err
     assert captured.out.startswith(f"{key} is in person ")
     assert "threshold" in captured.out
+    # Levels in plain English, never the model's keys ("nhs_number missing").
+    assert " missing (" not in captured.out and "All other comparisons" not in captured.out
     unknown = cli.main(["link", str(edited), "--out", str(out), "--explain", "nobody:0"])
     assert unknown == 1 and "no record with that id" in capsys.readouterr().err
 

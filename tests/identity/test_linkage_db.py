@@ -88,7 +88,10 @@ def test_thresholds_send_records_to_a_person_to_review_or_to_a_new_person(
     waiting = MatchCandidate.objects.get(source_record=twin)
     assert waiting.person == maya and waiting.status == "pending"
     levels = {bar["comparison"]: bar["level"] for bar in waiting.evidence}
-    assert levels["Given name"] == "All other comparisons"
+    assert levels["Given name"] == "Different"
+    # Plain English, not the model's keys: a value one record lacks is "not recorded".
+    assert "Not recorded on one or both records" in levels.values()
+    assert not any(level.endswith(" missing") for level in levels.values())
     assert sum(bar["weight"] for bar in waiting.evidence) == pytest.approx(
         waiting.match_weight, abs=1e-3
     )

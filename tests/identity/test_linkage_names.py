@@ -46,3 +46,53 @@ def test_nickname_table_ships_with_the_package() -> None:
     groups = normalise.nickname_groups()
     assert "william" in groups["liam"]
     assert set(groups["alex"]) == {"alexander", "alexandra"}
+
+
+def test_levels_read_in_plain_english() -> None:
+    from joinedup.identity.linkage.comparisons import plain_comparison, plain_level
+
+    assert plain_level("nhs_number missing") == "Not recorded on one or both records"
+    assert plain_level("given_name missing") == "Not recorded on one or both records"
+    assert plain_level("All other comparisons") == "Different"
+    assert plain_level("Exact match") == "The same"
+    assert plain_level("Day and month swapped") == "Day and month swapped"
+    assert plain_level("Not recorded on one or both records") == (
+        "Not recorded on one or both records"
+    )
+    assert plain_comparison("upn") == "Unique pupil number"
+
+
+def _records(*names: tuple[str, str]) -> list[dict]:
+    return [normalise.normalise_record({"given_name": g, "family_name": f}) for g, f in names]
+
+
+def _first_level(spec: cmp.ComparisonSpec, left: dict, right: dict) -> cmp.Level:
+    return next(
+        level
+        for level, test in zip(spec.levels, cmp.python_levels(spec), strict=True)
+        if test(left, right)
+    )
+
+
+def test_swapped_names_with_a_typo_are_weighed_once() -> None:
+    left, right = _records(("Elizabeth", "Stephenson"), ("Stephenson", "Elizbeth"))
+    assert _first_level(cmp.GIVEN_NAME, left, right).label == cmp.SWAPPED_LABEL
+    # The family name's own swapped level carries no weight: one fact, counted once.
+    family = _first_level(cmp.FAMILY_NAME, left, right)
+    assert family.label == cmp.SWAPPED_COUNTED_LABEL and family.is_null
+    assert left["names_sound_key"] == right["names_sound_key"]
+
+
+def test_a_home_is_its_house_number_and_street_name() -> None:
+    import pyarrow as pa
+
+    from joinedup.identity.linkage.reading import rare_keys
+
+    assert normalise.home_key(normalise.address("12 Cedar Avenue")) == "12 cedar"
+    assert normalise.home_key(normalise.address("Flat 3, 12 Cedar Ave")) == "3 cedar"
+    assert normalise.home_key(normalise.address("Rose Cottage")) is None
+    assert normalise.home_key(None) is None
+    # A key more records hold than the limit is a common one, and no key at all.
+    keys = pa.array(["12 cedar"] * 3 + ["4 high"] + [None])
+    assert rare_keys(keys, 2).to_pylist() == [None, None, None, "4 high", None]
+    assert rare_keys(keys, 3).to_pylist() == keys.to_pylist()

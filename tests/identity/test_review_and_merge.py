@@ -126,6 +126,8 @@ def test_review_pages_show_the_evidence_and_take_the_decision(
         evidence=[
             {"comparison": "Given name", "level": "Nickname", "weight": 3.2},
             {"comparison": "Postcode", "level": "Different", "weight": -0.9},
+            # Saved before the labels were plain English: the model's own key.
+            {"comparison": "NHS number", "level": "nhs_number missing", "weight": 0.0},
         ],
     )
     client.force_login(outsider)
@@ -134,6 +136,7 @@ def test_review_pages_show_the_evidence_and_take_the_decision(
     assert "Maya Jones" in client.get("/identity/review/").content.decode()
     html = client.get(f"/identity/review/{candidate.pk}/").content.decode()
     assert "<svg" in html and "Nickname" in html and "83%" in html
+    assert "Not recorded on one or both records" in html and "nhs_number missing" not in html
     response = client.post(f"/identity/review/{candidate.pk}/", {"decision": "same"})
     assert response.status_code == 302
     housing_record.refresh_from_db()

@@ -24,24 +24,12 @@ from django.db.models import Max
 from joinedup.identity import conf, nodes
 from joinedup.identity.clustering import ANCHOR, RECORD, node_kind
 from joinedup.identity.linkage import LinkageModel, ModelError
+from joinedup.identity.linkage.comparisons import plain_comparison, plain_level
 from joinedup.identity.linkage.realtime import Candidate, Evidence, RealtimeMatcher
 from joinedup.people.models import Person, SourceRecord
 
 log = logging.getLogger(__name__)
 
-# Short names for the comparisons, as the waterfall chart and the request form show them.
-COMPARISON_LABELS = {
-    "given_name": "Given name",
-    "family_name": "Family name",
-    "date_of_birth": "Date of birth",
-    "household": "Home (postcode and address)",
-    "postcode": "Postcode",
-    "address": "Address",
-    "nhs_number": "NHS number",
-    "upn": "Unique pupil number",
-    "other_id": "Other identifier",
-    "sex": "Sex",
-}
 PRIOR_LABEL = "Starting point: any two records"
 
 
@@ -52,8 +40,8 @@ def evidence_json(prior_match_weight: float, evidence: list[Evidence]) -> list[d
     for item in evidence:
         bars.append(
             {
-                "comparison": COMPARISON_LABELS.get(item.comparison, item.comparison),
-                "level": item.level,
+                "comparison": plain_comparison(item.comparison),
+                "level": plain_level(item.level),
                 "weight": round(item.match_weight, 4),
             }
         )

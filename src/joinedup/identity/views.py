@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 
 from joinedup.errors import ApplicationError, NotFound
 from joinedup.identity import children, linkage_runs, review, services
+from joinedup.identity.linkage.comparisons import plain_level
 from joinedup.identity.models import ImportJob, LinkageRun
 from joinedup.partnership.models import Organisation
 from joinedup.people.models import NhsNumberAbsentReason
@@ -141,7 +142,9 @@ def review_candidate(request: AuthedRequest, pk: int) -> HttpResponse:
     for item in candidate.evidence:
         start = running
         running += float(item.get("weight", 0))
-        steps.append({**item, "start": start, "end": running})
+        # Evidence saved before the labels were plain English reads as it would now.
+        level = plain_level(str(item.get("level", "")))
+        steps.append({**item, "level": level, "start": start, "end": running})
     low = min([0.0] + [min(s["start"], s["end"]) for s in steps])
     high = max([0.0] + [max(s["start"], s["end"]) for s in steps])
     span = (high - low) or 1.0

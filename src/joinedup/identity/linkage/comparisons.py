@@ -61,7 +61,8 @@ def within(col: str, most: int) -> Expr:
 
 
 DOB_SWAP: Expr = ("dob_swap",)
-# Given and family names recorded the wrong way round (Khan Aisha for Aisha Khan).
+# Given and family names recorded the wrong way round (Khan Aisha for Aisha Khan), each exactly
+# or by its consonant skeleton (Stephenson Elizbeth for Elizabeth Stephenson).
 NAMES_SWAPPED: Expr = ("names_swapped",)
 ELSE: Expr = ("else",)
 
@@ -75,6 +76,7 @@ def else_level() -> Level:
 
 
 SWAPPED_LABEL = "Given and family names swapped"
+SWAPPED_COUNTED_LABEL = "Given and family names swapped (weighed with the given name)"
 SOUND_LABEL = "Same consonant skeleton (another spelling)"
 
 
@@ -106,7 +108,9 @@ FAMILY_NAME = ComparisonSpec(
     (
         null_level("family_name"),
         Level("Exact match", exact("family_name"), tf_column="family_name"),
-        Level(SWAPPED_LABEL, NAMES_SWAPPED),
+        # One fact, already weighed by the given name: counted twice, two people called Ali
+        # Hassan and Hassan Ali would look like one.
+        Level(SWAPPED_COUNTED_LABEL, NAMES_SWAPPED, is_null=True),
         Level("Jaro-Winkler >= 0.92", jw("family_name", 0.92)),
         Level("Shares a part of a hyphenated name", intersect("family_name_parts")),
         Level(SOUND_LABEL, exact("family_name_sound")),
@@ -198,6 +202,48 @@ SEPARATE_HOUSEHOLD_COMPARISONS = (
 )  # fmt: skip
 
 
+# ---- Words for people ----------------------------------------------------------------------
+
+# The level labels are the model's keys (a saved model is checked against them), written for
+# whoever builds the model. People reviewing a match read these instead.
+COMPARISON_LABELS = {
+    "given_name": "Given name",
+    "family_name": "Family name",
+    "date_of_birth": "Date of birth",
+    "household": "Home (postcode and address)",
+    "postcode": "Postcode",
+    "address": "Address",
+    "nhs_number": "NHS number",
+    "upn": "Unique pupil number",
+    "other_id": "Other identifier",
+    "sex": "Sex",
+}
+PLAIN_LEVELS = {
+    "Exact match": "The same",
+    "All other comparisons": "Different",
+    "Jaro-Winkler >= 0.92": "Spelt almost the same (a typo or two)",
+    "Jaro-Winkler >= 0.8": "Spelt similarly",
+    SOUND_LABEL: "Sounds the same, spelt another way",
+    "No postcode or address": "Not recorded on one or both records",
+}
+MISSING_PLAIN = "Not recorded on one or both records"
+
+
+def plain_comparison(name: str) -> str:
+    return COMPARISON_LABELS.get(name, name)
+
+
+def plain_level(label: str) -> str:
+    """A level's label in plain English ("nhs_number missing" -> "Not recorded on one or both
+    records"); labels already plain, or unknown, are returned as they are."""
+    if label in PLAIN_LEVELS:
+        return PLAIN_LEVELS[label]
+    column = label.removesuffix(" missing")
+    if column != label and column in COMPARISON_LABELS:
+        return MISSING_PLAIN
+    return label
+
+
 # ---- Python predicates -------------------------------------------------------------------
 
 
@@ -270,10 +316,17 @@ def _dob_swapped(x: Record, y: Record) -> bool:
 
 
 def _names_swapped(x: Record, y: Record) -> bool:
-    return (
+    """Each name is the other's, exactly or by its consonant skeleton (a typo besides)."""
+    if (
         x["given_name"] is not None
         and x["given_name"] == y["family_name"]
         and x["family_name"] == y["given_name"]
+    ):
+        return True
+    return (
+        x["given_name_sound"] is not None
+        and x["given_name_sound"] == y["family_name_sound"]
+        and x["family_name_sound"] == y["given_name_sound"]
     )
 
 
@@ -303,7 +356,9 @@ def _splink_level(expr: Expr) -> Any:
             " AND substr(date_of_birth_l, 9, 2) = substr(date_of_birth_r, 6, 2)"
         ),
         "names_swapped": lambda: cll.CustomLevel(
-            "given_name_l = family_name_r AND family_name_l = given_name_r"
+            "(given_name_l = family_name_r AND family_name_l = given_name_r)"
+            " OR (given_name_sound_l = family_name_sound_r"
+            " AND family_name_sound_l = given_name_sound_r)"
         ),
         "within": lambda: cll.CustomLevel(f"abs({expr[1]}_l - {expr[1]}_r) <= {int(expr[2])}"),
         "household_null": lambda: cll.CustomLevel(

@@ -13,6 +13,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from joinedup.identity.linkage.comparisons import plain_comparison, plain_level
 from joinedup.identity.linkage.realtime import TF_COLUMNS, RealtimeMatcher, term_frequencies
 
 
@@ -65,7 +66,9 @@ def explain(result: Any, table: pa.Table, key: str) -> list[str]:
             scorer.with_tf(scorer.rows.row(row)), scorer.with_tf(scorer.rows.row(other))
         )
         lines += [
-            f"    {item.comparison}: {item.level} ({item.match_weight:+.2f})" for item in evidence
+            f"    {plain_comparison(item.comparison)}: {plain_level(item.level)} "
+            f"({item.match_weight:+.2f})"
+            for item in evidence
         ]
     return lines
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from joinedup.identity.linkage import comparisons as cmp
 
-MODEL_VERSION = "joinedup-linkage-3"
+MODEL_VERSION = "joinedup-linkage-4"
 DEFAULT_THRESHOLD = 0.9
 
 DESIGNS: dict[str, tuple[cmp.ComparisonSpec, ...]] = {
@@ -46,8 +46,17 @@ BLOCKING_RULES: tuple[tuple[str, ...], ...] = (
     ("date_of_birth", "family_name_sound"),
     ("names_key", "birth_year"),
     ("names_key", "postcode"),
+    # Both names swapped and one mistyped: their consonant skeletons, with the date of birth.
+    ("names_sound_key", "date_of_birth"),
     # Both names and the house number: a date of birth wrong or missing and a move of street.
     ("family_name", "given_name_canon", "address_number"),
+    # The same home whatever else changed: a postcode mistyped or missing (one of few records
+    # at that house number and street name), or a date of birth at the same house number.
+    ("home_key",),
+    # Both names, when few records hold them: a person who moved and whose date of birth is
+    # missing or mistyped.
+    ("rare_names_key",),
+    ("date_of_birth", "address_number"),
 )
 
 # EM is run on pairs that agree on these; each comparison not in a rule is estimated there.

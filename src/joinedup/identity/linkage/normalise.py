@@ -167,6 +167,29 @@ def address_number(text: str | None) -> str | None:
     return text.split()[0]
 
 
+# Words before the street's own name that say which part of a building it is.
+NOT_STREET_NAMES = frozenset({"flat", "apt", "unit", "room", "floor", "block", "the"})
+
+
+def street_name(text: str | None) -> str | None:
+    """The street's first word after the house number ("12 cedar ave" -> "cedar"), so a home
+    can be found when its postcode is mistyped or missing."""
+    if not text:
+        return None
+    for word in text.split():
+        if word.isalpha() and len(word) > 2 and word not in NOT_STREET_NAMES:
+            return word
+    return None
+
+
+def home_key(text: str | None) -> str | None:
+    """House number and street name: one home, wherever the postcode went."""
+    number, street = address_number(text), street_name(text)
+    if number is None or street is None or number == street:
+        return None
+    return f"{number} {street}"
+
+
 def nhs_number(raw: str) -> str | None:
     """Ten digits whose last is the modulus 11 check digit; anything else is not a number."""
     digits = re.sub(r"[\s\-]", "", raw)
@@ -255,9 +278,12 @@ def derived_fields(row: dict[str, str | None]) -> dict[str, object]:
         "family_name_sound": sound_key(family),
         "dob_days": dob_days(dob),
         "names_key": names_key(given, family),
+        "rare_names_key": names_key(given, family),  # a batch nulls the common ones
+        "names_sound_key": names_key(sound_key(given), sound_key(family)),
         "birth_year": dob[:4] if dob else None,
         "postcode_sector": postcode_sector(code),
         "address_number": address_number(addr),
+        "home_key": home_key(addr),
     }
 
 

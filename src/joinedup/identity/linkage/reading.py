@@ -151,7 +151,22 @@ DERIVED = (
     ("birth_year", "date_of_birth", lambda d: d[:4] if d else None, pa.string()),
     ("postcode_sector", "postcode", normalise.postcode_sector, pa.string()),
     ("address_number", "address", normalise.address_number, pa.string()),
+    ("home_key", "address", normalise.home_key, pa.string()),
 )
+
+# A house number and street name held by more records than this is not one home but a street
+# name common in the area (many a High Street), and a full name held by more is a common name:
+# neither is then a key to compare records on by itself.
+RARE_KEY_MAX_RECORDS = 20
+
+
+def rare_keys(column: pa.Array | pa.ChunkedArray, most: int) -> pa.Array | pa.ChunkedArray:
+    """The column with every value held by more than `most` records made null."""
+    counts = pc.value_counts(column.drop_null())
+    common = pc.filter(counts.field("values"), pc.greater(counts.field("counts"), most))
+    if len(common) == 0:
+        return column
+    return pc.if_else(pc.is_in(column, value_set=common), None, column)
 
 
 def normalise_table(
@@ -176,14 +191,19 @@ def normalise_table(
             columns[name] = pa.nulls(raw.num_rows, pa.string())
     for name, source, fn, kind in DERIVED:
         columns[name] = _derive(columns[source], fn, kind)
+    columns["home_key"] = rare_keys(columns["home_key"], RARE_KEY_MAX_RECORDS)
+    givens, families = columns["given_name"].to_pylist(), columns["family_name"].to_pylist()
     columns["names_key"] = pa.array(
-        [
-            normalise.names_key(g, f)
-            for g, f in zip(
-                columns["given_name"].to_pylist(), columns["family_name"].to_pylist(), strict=True
-            )
-        ],
-        pa.string(),
+        [normalise.names_key(g, f) for g, f in zip(givens, families, strict=True)], pa.string()
+    )
+    columns["rare_names_key"] = rare_keys(columns["names_key"], RARE_KEY_MAX_RECORDS)
+    sounds = zip(
+        columns["given_name_sound"].to_pylist(),
+        columns["family_name_sound"].to_pylist(),
+        strict=True,
+    )
+    columns["names_sound_key"] = pa.array(
+        [normalise.names_key(g, f) for g, f in sounds], pa.string()
     )
     return pa.table(columns)
 
