@@ -192,5 +192,7 @@ def test_webhook_retries_run_from_the_schedule(db):
         "insight-rebuild",
         "retention-due",
         "webhook-retries",
+        "review-reminders",
+        "escalation-reminders",
     }
     assert scheduled.enqueue_due(later) == []  # each occurrence once

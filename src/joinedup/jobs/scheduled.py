@@ -42,6 +42,9 @@ SCHEDULES = [
     Every("insight-rebuild", "insight_rebuild_nightly", daily_at=time(2, 0)),
     Every("retention-due", "retention_due_list", daily_at=time(6, 30)),
     Every("webhook-retries", "webhook_retries", interval=timedelta(minutes=1)),
+    # Reminders: each is sent once for its due date, however often these run.
+    Every("review-reminders", "review_reminders", daily_at=time(7, 0)),
+    Every("escalation-reminders", "escalation_reminders", interval=timedelta(hours=1)),
 ]
 
 

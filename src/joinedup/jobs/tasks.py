@@ -73,3 +73,19 @@ def webhook_retries() -> int:
     from joinedup.integrations import webhooks
 
     return webhooks.deliveries_due_enqueue()
+
+
+@job()
+def review_reminders() -> int:
+    """Each morning: lead professionals whose team's review is due soon or overdue are told."""
+    from joinedup.episodes import services
+
+    return services.review_reminders_send()
+
+
+@job()
+def escalation_reminders() -> int:
+    """Every hour: the people concerned in a disagreement whose level is due soon or overdue."""
+    from joinedup.episodes import services
+
+    return services.escalation_reminders_send()
