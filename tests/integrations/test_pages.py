@@ -88,6 +88,11 @@ def test_only_data_leads_see_the_webhooks_page(client, teacher, outsider):
         assert client.get(reverse("integrations:webhooks")).status_code == 404
 
 
+def form_action(response) -> str:
+    directives = [d.strip() for d in response["Content-Security-Policy"].split(";")]
+    return next(d for d in directives if d.startswith("form-action "))
+
+
 def test_single_sign_on_starts_at_the_organisations_provider(client, school):
     IdentityProvider.objects.create(
         organisation=school,
@@ -103,11 +108,8 @@ def test_single_sign_on_starts_at_the_organisations_provider(client, school):
     start = client.get(reverse("integrations:sso"))
     # Browsers check every redirect after a form is sent against form-action: the provider's
     # origin is named on this page, and only on this page.
-    assert "form-action 'self' https://login.oakfield.example;" in start["Content-Security-Policy"]
-    assert (
-        "login.oakfield.example"
-        not in client.get(reverse("web:sign-in"))["Content-Security-Policy"]
-    )
+    assert form_action(start) == "form-action 'self' https://login.oakfield.example"
+    assert form_action(client.get(reverse("web:sign-in"))) == "form-action 'self'"
     page = start.content.decode()
     unknown = client.post(
         reverse("integrations:sso"), {**csrf_form(page), "email": "someone@elsewhere.example"}
