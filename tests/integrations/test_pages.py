@@ -8,6 +8,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from joinedup.integrations import sso
 from joinedup.integrations.models import ApiClient, IdentityProvider, WebhookSubscription
 from tests import factories
 
@@ -87,6 +88,11 @@ def test_only_data_leads_see_the_webhooks_page(client, teacher, outsider):
         assert client.get(reverse("integrations:webhooks")).status_code == 404
 
 
+def form_action(response) -> str:
+    directives = [d.strip() for d in response["Content-Security-Policy"].split(";")]
+    return next(d for d in directives if d.startswith("form-action "))
+
+
 def test_single_sign_on_starts_at_the_organisations_provider(client, school):
     IdentityProvider.objects.create(
         organisation=school,
@@ -99,7 +105,12 @@ def test_single_sign_on_starts_at_the_organisations_provider(client, school):
         client_secret="secret",
         email_domains=["oakfield.example"],
     )
-    page = client.get(reverse("integrations:sso")).content.decode()
+    start = client.get(reverse("integrations:sso"))
+    # Browsers check every redirect after a form is sent against form-action: the provider's
+    # origin is named on this page, and only on this page.
+    assert form_action(start) == "form-action 'self' https://login.oakfield.example"
+    assert form_action(client.get(reverse("web:sign-in"))) == "form-action 'self'"
+    page = start.content.decode()
     unknown = client.post(
         reverse("integrations:sso"), {**csrf_form(page), "email": "someone@elsewhere.example"}
     ).content.decode()
@@ -112,6 +123,14 @@ def test_single_sign_on_starts_at_the_organisations_provider(client, school):
     assert off.status_code == 302
     assert off.url.startswith("https://login.oakfield.example/authorize?")
     assert "client_id=joinedup" in off.url and "code_challenge=" in off.url
+
+
+def test_a_deactivated_practitioner_signed_in_by_their_provider_is_signed_out(school, teacher):
+    backend = sso.OrganisationBackend()
+    assert backend.get_user(teacher.pk) == teacher
+    teacher.is_active = False
+    teacher.save(update_fields=["is_active"])
+    assert backend.get_user(teacher.pk) is None
 
 
 def test_officers_signing_in_with_a_password_need_a_second_factor(client, school, teacher):

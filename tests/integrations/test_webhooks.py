@@ -190,8 +190,11 @@ def test_webhook_retries_run_from_the_schedule(db):
     later = timezone.now() + timedelta(days=1, minutes=1)
     assert set(scheduled.enqueue_due(later)) == {
         "insight-rebuild",
+        "outcomes-rebuild",
         "retention-due",
         "webhook-retries",
         "directory-feeds",
+        "review-reminders",
+        "escalation-reminders",
     }
     assert scheduled.enqueue_due(later) == []  # each occurrence once

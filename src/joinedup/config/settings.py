@@ -371,6 +371,10 @@ TASKS: dict[str, dict[str, Any]] = {
         "QUEUES": [],
     }
 }
+# Reminders from the worker's schedule: how far ahead a review or an escalation level is "due
+# soon" (episodes/services/reminders.py).
+JOINEDUP_REVIEW_REMINDER_DAYS = int(os.environ.get("JOINEDUP_REVIEW_REMINDER_DAYS", "7"))
+JOINEDUP_ESCALATION_REMINDER_HOURS = int(os.environ.get("JOINEDUP_ESCALATION_REMINDER_HOURS", "24"))
 # A worker silent for this long is taken to have died; its job runs again elsewhere.
 JOINEDUP_WORKER_LEASE_SECONDS = float(os.environ.get("JOINEDUP_WORKER_LEASE_SECONDS", "60"))
 

@@ -496,3 +496,34 @@ class ClosureFeedback(models.Model):
     @property
     def rating_label(self) -> str:
         return self.RATINGS.get(self.rating, "")
+
+
+class Reminder(models.Model):
+    """A reminder the worker has sent: a review due soon or overdue (to the lead professional),
+    or a disagreement's escalation level due soon or overdue (to the people concerned).
+
+    `key` names what it is about, its due date and the stage, and is unique: a schedule run
+    twice, or run again after a worker was lost, finds the row and sends nothing more.
+    """
+
+    class Kind(models.TextChoices):
+        REVIEW_SOON = "review_soon", "Review due soon"
+        REVIEW_OVERDUE = "review_overdue", "Review overdue"
+        ESCALATION_SOON = "escalation_soon", "Escalation level due soon"
+        ESCALATION_OVERDUE = "escalation_overdue", "Escalation level overdue"
+
+    key = models.CharField(max_length=100, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="reminders")
+    disagreement = models.ForeignKey(
+        Disagreement, on_delete=models.CASCADE, null=True, blank=True, related_name="reminders"
+    )
+    due_at = models.DateTimeField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+    told = models.JSONField(default=list, help_text="The practitioners told (their ids).")
+
+    class Meta:
+        ordering = ["-sent_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.key

@@ -5,7 +5,9 @@ that organisation, never created; anyone else is refused with a clear page, and 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -30,6 +32,22 @@ def provider_for_email(email: str) -> IdentityProvider | None:
         if domain in [d.lower() for d in provider.email_domains]:
             return provider
     return None
+
+
+def provider_origins() -> list[str]:
+    """Where the single sign-on form may send people: the enabled providers' sign-in pages.
+
+    Browsers apply the form's Content-Security-Policy `form-action` to every redirect after the
+    form is sent, so the address page that ends at a provider must name the providers' origins.
+    """
+    origins = set()
+    for endpoint in IdentityProvider.objects.filter(enabled=True).values_list(
+        "authorization_endpoint", flat=True
+    ):
+        parts = urlsplit(endpoint)
+        if parts.scheme in ("https", "http") and parts.netloc:
+            origins.add(f"{parts.scheme}://{parts.netloc}")
+    return sorted(origins)
 
 
 def _provider(request: HttpRequest) -> IdentityProvider | None:
@@ -63,7 +81,13 @@ class OrganisationBackend(OIDCAuthenticationBackend):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         ModelBackend.__init__(self)
+        self.UserModel = get_user_model()
         self.provider: IdentityProvider | None = None
+
+    def get_user(self, user_id: Any) -> Any:
+        # Each request after the sign-in: as for a password, a deactivated practitioner's
+        # session ends at once (mozilla-django-oidc's own get_user would keep it).
+        return ModelBackend.get_user(self, user_id)
 
     def authenticate(self, request: Any, **kwargs: Any) -> Any:
         if request is None or "code" not in request.GET or "state" not in request.GET:

@@ -103,4 +103,10 @@ def single_sign_on(request: AuthedRequest) -> HttpResponse:
             "email",
             "Your organisation does not sign in to joinedup this way: use your joinedup password",
         )
-    return render(request, "integrations/sso_start.html", {"form": form})
+    response = render(request, "integrations/sso_start.html", {"form": form})
+    origins = sso.provider_origins()
+    if origins:
+        # django-csp's per-response update (what its csp_update decorator sets), here with
+        # origins read from the database.
+        response._csp_update = {"form-action": origins}  # type: ignore[attr-defined]
+    return response

@@ -40,9 +40,13 @@ class Every:
 
 SCHEDULES = [
     Every("insight-rebuild", "insight_rebuild_nightly", daily_at=time(2, 0)),
+    Every("outcomes-rebuild", "outcomes_rebuild_nightly", daily_at=time(2, 30)),
     Every("retention-due", "retention_due_list", daily_at=time(6, 30)),
     Every("webhook-retries", "webhook_retries", interval=timedelta(minutes=1)),
     Every("directory-feeds", "directory_feeds_due", interval=timedelta(minutes=5)),
+    # Reminders: each is sent once for its due date, however often these run.
+    Every("review-reminders", "review_reminders", daily_at=time(7, 0)),
+    Every("escalation-reminders", "escalation_reminders", interval=timedelta(hours=1)),
 ]
 
 

@@ -51,6 +51,14 @@ def insight_rebuild_nightly() -> None:
     services.build_start(actor=None)
 
 
+@job(retry=LONG)
+def outcomes_rebuild_nightly() -> int:
+    """The nightly rebuild of the partnership dashboard's stored figures; returns the cells."""
+    from joinedup.outcomes import dashboard
+
+    return dashboard.rebuild().cells
+
+
 @job()
 def retention_due_list() -> int:
     """Tell the data protection officers each morning how many records are past their period."""
@@ -94,3 +102,19 @@ def directory_feeds_due() -> int:
     from joinedup.directory import following
 
     return len(following.feeds_due_enqueue())
+
+
+@job()
+def review_reminders() -> int:
+    """Each morning: lead professionals whose team's review is due soon or overdue are told."""
+    from joinedup.episodes import services
+
+    return services.review_reminders_send()
+
+
+@job()
+def escalation_reminders() -> int:
+    """Every hour: the people concerned in a disagreement whose level is due soon or overdue."""
+    from joinedup.episodes import services
+
+    return services.escalation_reminders_send()

@@ -1,6 +1,7 @@
 """Every write of the team around the family, one function a use case, each atomic and audited:
 members and the lead professional (team), the plan and meetings (plan), decisions, disagreements
-and critical incidents (disagreements), step-up, step-down and closure (lifecycle)."""
+and critical incidents (disagreements), step-up, step-down and closure (lifecycle), and the
+worker's reminders of reviews and escalations (reminders)."""
 
 from joinedup.episodes.services.disagreements import (  # noqa: F401
     ESCALATION_WORKING_DAYS,
@@ -34,6 +35,10 @@ from joinedup.episodes.services.plan import (  # noqa: F401
     outcome_add,
     plan_diff,
     plan_snapshot,
+)
+from joinedup.episodes.services.reminders import (  # noqa: F401
+    escalation_reminders_send,
+    review_reminders_send,
 )
 from joinedup.episodes.services.team import (  # noqa: F401
     LEAD_ROLE,
