@@ -13,12 +13,15 @@ import pytest
 JOINEDUP = [sys.executable, "-m", "joinedup.config.cli"]
 
 
+def _environment() -> dict[str, str]:
+    """This process's environment without the test settings, nor the browser tests'
+    DJANGO_ALLOW_ASYNC_UNSAFE (set here when they ran first), which the deployment checks refuse."""
+    leave_out = {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    return {k: v for k, v in os.environ.items() if k not in leave_out}
+
+
 def run(args: list[str], timeout: int = 120, **env: str) -> subprocess.CompletedProcess[str]:
-    environment = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    }
+    environment = _environment()
     environment.update(env)
     return subprocess.run(
         [*JOINEDUP, *args],
@@ -99,7 +102,7 @@ def served_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _serve(tmp_path: Path, port: int, *args: str, **env: str) -> subprocess.Popen[str]:
-    environment = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    environment = _environment()
     environment.update(PRODUCTION, DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3", **env)
     environment["JOINEDUP_VAR"] = str(tmp_path)
     command = ["serve", "--bind", f"127.0.0.1:{port}", "--workers", "1", "--no-migrate"]
