@@ -132,20 +132,7 @@ def referral_new(request: AuthedRequest, episode_pk: int, pk: int) -> HttpRespon
     if not service.takes_referrals:
         form.add_application_error(None, "This service does not take referrals through joinedup.")
     elif request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        person = next(p for p in persons if p.pk == data["person"])
-        referral = call_service(
-            form,
-            partial(services.referral_send, service=service),
-            actor=request.user,
-            episode=episode,
-            person=person,
-            asked=data["asked"],
-            urgency=data["urgency"],
-            family_agreed=data["family_agreed"],
-            shared=data["shared"],
-            contact=data["contact"],
-        )
+        referral = _send(request.user, form, service, persons, episode=episode)
         if referral is not None:
             messages.success(request, f"Referral {referral.reference} sent to {service.name}.")
             return redirect("directory:referral", referral.pk)
@@ -166,19 +153,7 @@ def request_referral_new(request: AuthedRequest, pk: int) -> HttpResponse:
     if not service.takes_referrals:
         form.add_application_error(None, "This service does not take referrals through joinedup.")
     elif request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        referral = call_service(
-            form,
-            partial(services.referral_send, service=service),
-            actor=request.user,
-            request=signposted,
-            person=next(p for p in persons if p.pk == data["person"]),
-            asked=data["asked"],
-            urgency=data["urgency"],
-            family_agreed=data["family_agreed"],
-            shared=data["shared"],
-            contact=data["contact"],
-        )
+        referral = _send(request.user, form, service, persons, request=signposted)
         if referral is not None:
             messages.success(request, f"Referral {referral.reference} sent to {service.name}.")
             return redirect("frontdoor:request", signposted.pk)
@@ -186,6 +161,24 @@ def request_referral_new(request: AuthedRequest, pk: int) -> HttpResponse:
         request,
         "directory/request_referral_new.html",
         {"form": form, "service": service, "signposted": signposted},
+    )
+
+
+def _send(actor: Any, form: ReferralForm, service: Any, persons: list[Any], **origin: Any) -> Any:
+    """Send the referral the valid form describes, from an episode or a signposted request
+    (`origin`); None, with the service's refusal on the form, if it was refused."""
+    data = form.cleaned_data
+    return call_service(
+        form,
+        partial(services.referral_send, service=service),
+        actor=actor,
+        person=next(p for p in persons if p.pk == data["person"]),
+        asked=data["asked"],
+        urgency=data["urgency"],
+        family_agreed=data["family_agreed"],
+        shared=data["shared"],
+        contact=data["contact"],
+        **origin,
     )
 
 
