@@ -235,9 +235,9 @@ def my_work(*, user: Any, horizon_days: int = 14, page: Any = 1) -> MyWork:
     """Everything waiting for one practitioner, across every team they are in.
 
     A practitioner may be in hundreds of teams (a duty team's manager, an early-help
-    coordinator): the families are paged, and the reviews overdue and coming are the first
-    LIST_LIMIT of each with their totals, so the page costs the same whatever the caseload. The
-    audit names the persons of the families shown."""
+    coordinator): the families are paged, and the reviews overdue and coming and the actions
+    overdue and due are the first LIST_LIMIT of each with their totals, so the page costs the
+    same whatever the caseload. The audit names the persons of the families and actions shown."""
     today = timezone.localdate()
     episodes = policy.episodes_visible_to(user).exclude(status=EpisodeStatus.CLOSED)
     open_actions = (
