@@ -8,6 +8,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
@@ -199,7 +200,9 @@ def test_the_api_proposes_and_the_proposed_lead_accepts(
     assert Episode.objects.get(pk=episode.pk).lead_professional == health_visitor
 
 
-def test_escalation_to_level_2_tells_the_line_managers(episode, teacher, health_visitor, school):
+def test_escalation_to_level_2_tells_the_line_managers(
+    episode, teacher, health_visitor, school, django_capture_on_commit_callbacks
+):
     head = factories.practitioner(school, profession="manager")
     teacher.line_manager = head
     teacher.save()
@@ -215,17 +218,23 @@ def test_escalation_to_level_2_tells_the_line_managers(episode, teacher, health_
     disagreement = t.disagreement_raise(
         actor=health_visitor, decision=decision, text="Sleep has worsened; refer now."
     )
-    t.disagreement_escalate(actor=health_visitor, disagreement=disagreement, note="No agreement")
+    with django_capture_on_commit_callbacks(execute=True):
+        t.disagreement_escalate(
+            actor=health_visitor, disagreement=disagreement, note="No agreement"
+        )
     disagreement = Disagreement.objects.get()
     assert set(disagreement.managers_told.all()) == {head, hv_manager}
     assert "told: " in disagreement.steps.last().note and head.get_full_name() in (
         disagreement.steps.last().note
     )
     for manager in (head, hv_manager):
-        assert Notification.objects.filter(
-            recipient=manager, subject__contains="escalated"
-        ).exists()
+        [told] = Notification.objects.filter(recipient=manager, subject__contains="escalated")
+        # What was said (it may name the child) stays in joinedup, out of the email.
+        assert "Sleep has worsened" not in told.body
         assert selectors.my_work(user=manager).escalated_to_me == [disagreement]
+    emailed = [m for m in mail.outbox if "escalated to you" in m.subject]
+    assert {m.to[0] for m in emailed} == {head.email, hv_manager.email}
+    assert not any("Sleep has worsened" in m.body for m in emailed)
 
 
 def test_escalation_with_no_manager_says_so(episode, teacher, health_visitor):

@@ -150,7 +150,10 @@ def disagreement_escalate(
     notify.send(
         told,
         subject=f"A disagreement in {episode.reference} is escalated to you",
-        body=f"{Disagreement.LEVELS[level]}: {locked.text}",
+        # What was said stays in joinedup (it may name the child): the email says only that
+        # there is something to look at.
+        body=f"{Disagreement.LEVELS[level]}: a disagreement about a team decision waits for "
+        "you to help resolve it. It is on your My work.",
         link=_link(episode),
     )
     return locked
