@@ -146,19 +146,12 @@ def visible_referral_ids(user: Any, *, front_door: bool) -> QuerySet[Any]:
     from joinedup.directory.models import Referral
 
     referrals = Referral.objects.order_by()
+    # The episodes' and requests' own rules, not copies of them.
     branches = [
         referrals.filter(referred_by_id=user.pk),
-        referrals.filter(episode__lead_professional_id=user.pk),
-        referrals.filter(
-            episode__members__practitioner_id=user.pk, episode__members__left_at__isnull=True
-        ),
-        referrals.filter(request__raised_by_id=user.pk),
-        referrals.filter(request__assigned_to_id=user.pk, request__status=RequestStatus.ROUTED),
+        referrals.filter(episode_id__in=visible_episode_ids(user)),
+        referrals.filter(request_id__in=visible_request_ids(user, front_door=front_door)),
     ]
-    if front_door:
-        branches.append(
-            referrals.filter(request__status__in=[RequestStatus.RECEIVED, RequestStatus.DECIDED])
-        )
     if user.organisation_id is not None:
         branches.append(referrals.filter(service__organisation__partner_id=user.organisation_id))
     ids = [branch.values("pk") for branch in branches]
