@@ -64,9 +64,9 @@ METRICS: dict[str, Formula] = {
     "communities": Formula(
         "Communities",
         "Groups of organisations more strongly tied to each other than to the rest, found by the "
-        "Louvain method on tie strength (fixed seed). Modularity (−0.5 to 1) says how clearly "
-        "the groups stand apart: the share of tie strength inside groups minus the share "
-        "expected if ties were spread at random.",
+        "Louvain method on tie strength (igraph's multilevel algorithm, fixed seed). Modularity "
+        "(−0.5 to 1) says how clearly the groups stand apart: the share of tie strength inside "
+        "groups minus the share expected if ties were spread at random.",
     ),
     "betweenness": Formula("Brokers (betweenness)", _BETWEENNESS),
     "centralisation": Formula(
