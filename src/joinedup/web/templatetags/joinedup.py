@@ -5,22 +5,33 @@ from datetime import date, datetime
 from django import template
 from django.apps import apps
 from django.utils import timezone
-from django.utils.dateformat import format as date_format
 from django.utils.text import capfirst
 
 register = template.Library()
 
 
+MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+
 @register.filter
 def govuk_date(value: date | datetime | None) -> str:
-    """Dates as GOV.UK writes them: 4 March 2026 (and 2:30pm for times)."""
+    """Dates as GOV.UK writes them: 4 March 2026 (and 2:30pm for times).
+
+    Written out rather than through Django's `date` format: a long list shows hundreds of dates,
+    and the general formatter cost a tenth of a millisecond each."""
     if value is None or value == "":
         return ""
-    if isinstance(value, datetime):
-        local = timezone.localtime(value) if timezone.is_aware(value) else value
-        clock = date_format(local, "g:i").replace(":00", "") + date_format(local, "A").lower()
-        return f"{date_format(local, 'j F Y')} at {clock}"  # 4 March 2026 at 2:30pm
-    return date_format(value, "j F Y")
+    if isinstance(value, datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    day = f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+    if not isinstance(value, datetime):
+        return day
+    hour = value.hour % 12 or 12
+    clock = f"{hour}:{value.minute:02d}" if value.minute else f"{hour}"
+    return f"{day} at {clock}{'pm' if value.hour >= 12 else 'am'}"  # 4 March 2026 at 2:30pm
 
 
 TAG_COLOURS = {
