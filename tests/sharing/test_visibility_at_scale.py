@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -116,3 +117,27 @@ def test_the_person_page_asks_for_consent_once_however_many_organisations(teache
     assert len(many) == len(few)
     consent_reads = [sql for sql in many if sql.startswith('SELECT "sharing_consentrecord"."id"')]
     assert len(consent_reads) == 1
+
+
+def test_open_episodes_are_the_visible_ones_that_are_not_closed(teacher, school, other_org):
+    elsewhere = factories.practitioner(other_org)
+
+    def opened(by, org, name):
+        child = factories.person(name, "Child")
+        factories.involvement(org, child)
+        return episodes.episode_open_practitioner_led(actor=by, persons=[child])
+
+    led = opened(teacher, school, "Led")
+    member_of = opened(elsewhere, other_org, "Team")
+    episodes.member_add(actor=elsewhere, episode=member_of, role="Member", practitioner=teacher)
+    closed = opened(teacher, school, "Closed")
+    closed.status = "closed"
+    closed.save(update_fields=["status"])
+    not_mine = opened(elsewhere, other_org, "Other")
+
+    visible = set(policy.episodes_visible_to(teacher).values_list("pk", flat=True))
+    assert visible == {led.pk, member_of.pk, closed.pk}
+    open_ = set(policy.open_episodes_visible_to(teacher).values_list("pk", flat=True))
+    assert open_ == {led.pk, member_of.pk}
+    assert not_mine.pk not in open_
+    assert not policy.open_episodes_visible_to(AnonymousUser()).exists()

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, prefetch_related_objects
+from django.db.models import Count, Exists, OuterRef, Q, Subquery, prefetch_related_objects
 from django.utils import timezone
 
 from joinedup.audit import services as audit
@@ -239,10 +239,31 @@ def my_work(*, user: Any, horizon_days: int = 14, page: Any = 1) -> MyWork:
     overdue and due are the first LIST_LIMIT of each with their totals, so the page costs the
     same whatever the caseload. The audit names the persons of the families and actions shown."""
     today = timezone.localdate()
-    episodes = policy.episodes_visible_to(user).exclude(status=EpisodeStatus.CLOSED)
+    horizon = today + timedelta(days=horizon_days)
+    # The policy is asked once, with each open team's next review: every list below is of
+    # these teams by id, sorted here, rather than "which episodes may I see" run again inside
+    # each of a dozen queries.
+    latest = Meeting.objects.filter(episode=OuterRef("pk")).order_by("-held_on", "-pk")
+    due: dict[int, date | None] = dict(
+        policy.open_episodes_visible_to(user)
+        .annotate(next_review=Subquery(latest.values("next_review_on")[:1]))
+        .values_list("pk", "next_review")
+    )
+    open_ids = list(due)
+    in_order = sorted(due, key=lambda pk: (due[pk] is None, due[pk] or today, pk))
+    overdue = [pk for pk in in_order if (due[pk] or horizon) < today]
+    coming = [pk for pk in in_order if today <= (due[pk] or date.min) <= horizon]
+    families = Paginator(in_order, MY_FAMILIES_PER_PAGE).get_page(page)
+    shown = {*families.object_list, *overdue[:LIST_LIMIT], *coming[:LIST_LIMIT]}
+    loaded = Episode.objects.prefetch_related("persons").in_bulk(shown)
+    for pk, episode in loaded.items():
+        episode.next_review = due[pk]  # type: ignore[attr-defined]
+    families.object_list = [loaded[pk] for pk in families.object_list]
+    reviews_overdue = [loaded[pk] for pk in overdue[:LIST_LIMIT]]
+    meetings_coming = [loaded[pk] for pk in coming[:LIST_LIMIT]]
     open_actions = (
         ActionModel.objects.filter(
-            owner__practitioner=user, owner__left_at__isnull=True, episode__in=episodes
+            owner__practitioner=user, owner__left_at__isnull=True, episode_id__in=open_ids
         )
         .exclude(status__in=[ActionStatus.DONE, ActionStatus.NOT_DONE])
         .select_related("episode")
@@ -255,21 +276,10 @@ def my_work(*, user: Any, horizon_days: int = 14, page: Any = 1) -> MyWork:
     actions_overdue = list(actions_overdue_qs[:LIST_LIMIT])
     actions_due = list(actions_due_qs[:LIST_LIMIT])
     prefetch_related_objects([*actions_overdue, *actions_due], "episode__persons")
-    latest = Meeting.objects.filter(episode=OuterRef("pk")).order_by("-held_on", "-pk")
-    reviewed = episodes.annotate(next_review=Subquery(latest.values("next_review_on")[:1]))
-    families = Paginator(
-        reviewed.order_by(F("next_review").asc(nulls_last=True), "pk"), MY_FAMILIES_PER_PAGE
-    ).get_page(page)
-    overdue = reviewed.filter(next_review__lt=today).order_by("next_review", "pk")
-    coming = reviewed.filter(
-        next_review__gte=today, next_review__lte=today + timedelta(days=horizon_days)
-    ).order_by("next_review", "pk")
-    reviews_overdue = list(overdue[:LIST_LIMIT])
-    meetings_coming = list(coming[:LIST_LIMIT])
-    shown = [*families.object_list, *reviews_overdue, *meetings_coming]
-    prefetch_related_objects(shown, "persons")
     disagreements = list(
-        Disagreement.objects.filter(decision__episode__in=episodes, status=Disagreement.Status.OPEN)
+        Disagreement.objects.filter(
+            decision__episode_id__in=open_ids, status=Disagreement.Status.OPEN
+        )
         .select_related("decision__episode", "raised_by__practitioner")
         .prefetch_related("decision__episode__persons")
         .order_by("level_due_at")
@@ -278,7 +288,7 @@ def my_work(*, user: Any, horizon_days: int = 14, page: Any = 1) -> MyWork:
         actor=user,
         action=Action.VIEW,
         object_type="episodes.my_work",
-        persons={p.pk for e in shown for p in e.persons.all()}
+        persons={p.pk for e in loaded.values() for p in e.persons.all()}
         | {p.pk for a in [*actions_overdue, *actions_due] for p in a.episode.persons.all()},
     )
     return MyWork(
@@ -288,8 +298,8 @@ def my_work(*, user: Any, horizon_days: int = 14, page: Any = 1) -> MyWork:
         actions_due_total=_total(actions_due, actions_due_qs),
         meetings_coming=meetings_coming,
         reviews_overdue=reviews_overdue,
-        reviews_overdue_total=_total(reviews_overdue, overdue),
-        meetings_coming_total=_total(meetings_coming, coming),
+        reviews_overdue_total=len(overdue),
+        meetings_coming_total=len(coming),
         incidents_to_acknowledge=list(
             CriticalIncident.objects.filter(
                 episode__lead_professional=user, acknowledged_at__isnull=True

@@ -191,6 +191,17 @@ def episodes_visible_to(user: Any) -> QuerySet[Episode]:
     return Episode.objects.filter(pk__in=visibility.visible_episode_ids(user))
 
 
+def open_episodes_visible_to(user: Any) -> QuerySet[Episode]:
+    """The open episodes of `episodes_visible_to`, for lists of one's own work (My work).
+
+    The ids are read first (a practitioner's teams: a few to a few hundred), so the database
+    fetches those episodes by key instead of weighing them against every episode there is."""
+    if not is_practitioner(user):
+        return Episode.objects.none()
+    ids = list(visibility.visible_episode_ids(user).values_list("pk", flat=True))
+    return Episode.objects.filter(pk__in=ids).exclude(status="closed").order_by()
+
+
 def may_edit_episode(user: Any, episode: Episode) -> bool:
     """Team members work on the plan; a closed episode is read-only."""
     return episode.status != "closed" and episodes_visible_to(user).filter(pk=episode.pk).exists()
