@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 
+from joinedup.core.bulk import insert_rows
 from joinedup.outcomes.charts import HBarChart, hbar_chart
 from joinedup.outcomes.models import DashboardBuild, DashboardCell, OutcomeCategory
 from joinedup.sharing import policy
@@ -237,42 +238,14 @@ class Cells:
         ]
 
 
-INSERT_BATCH = 5000
 CELL_COLUMNS = ("figure", "month", "locality", "need", "key", "count", "total")
-
-
-def _insert(values: list[tuple[Any, ...]]) -> None:
-    """The cells written straight to the table (COPY on PostgreSQL, one prepared statement on
-    SQLite): building a model instance for each of a hundred thousand rows took longer than
-    adding them up."""
-    meta = DashboardCell._meta
-    quote = connection.ops.quote_name
-    table = quote(meta.db_table)
-    columns = ", ".join(quote(c) for c in CELL_COLUMNS)  # each field's own column name
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in values:
-                    copy.write_row(row)
-            return
-        places = ", ".join(["%s"] * len(CELL_COLUMNS))
-        sql = f"INSERT INTO {table} ({columns}) VALUES ({places})"  # noqa: S608 - names from the model
-        adapt = connection.ops.adapt_datefield_value
-        for start in range(0, len(values), INSERT_BATCH):
-            cursor.executemany(
-                sql,
-                [
-                    (f, adapt(m), loc, n, k, c, t)
-                    for f, m, loc, n, k, c, t in values[start : start + INSERT_BATCH]
-                ],
-            )
 
 
 @transaction.atomic
 def store(cells: Cells, as_of: date, seconds: float) -> DashboardBuild:
     DashboardCell.objects.all().delete()
     rows = cells.values()
-    _insert(rows)
+    insert_rows(DashboardCell, CELL_COLUMNS, rows)  # COPY: a model per cell was the slow part
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:  # fresh statistics for the page's one query
             cursor.execute(f"ANALYZE {DashboardCell._meta.db_table}")
