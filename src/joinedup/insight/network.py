@@ -141,7 +141,7 @@ def build_network(
     *,
     period: Period,
     sectors: Mapping[Any, str],
-    involvements: Iterable[Involvement] = (),
+    involvements: Iterable[Involvement] | InvolvementColumns = (),
     referrals: Iterable[Referral] = (),
     meetings: Iterable[MeetingAttendance] = (),
 ) -> EcosystemNetwork:
@@ -176,19 +176,53 @@ def _node_id(index: dict[Node, int], node: Node) -> int:
     return index.setdefault(node, len(index))
 
 
+@dataclass(frozen=True)
+class InvolvementColumns:
+    """Involvement rows as numpy columns, built once and filtered by period without a Python
+    loop: a rebuild builds a network for every period and kind from the same million rows."""
+
+    families: np.ndarray  # a code per row; equal codes, the same family
+    organisations: tuple[Node, ...]  # each organisation once
+    organisation: np.ndarray  # per row, a position in `organisations`
+    start: np.ndarray  # day numbers (date.toordinal)
+    end: np.ndarray  # day numbers; still open: date.max
+
+    @classmethod
+    def of(cls, rows: Iterable[Involvement]) -> InvolvementColumns:
+        families: dict[Hashable, int] = {}
+        organisations: dict[Node, int] = {}
+        family_col: list[int] = []
+        organisation_col: list[int] = []
+        start_col: list[int] = []
+        end_col: list[int] = []
+        still_open = date.max.toordinal()
+        for row in rows:
+            family_col.append(families.setdefault(row.family, len(families)))
+            organisation_col.append(organisations.setdefault(row.organisation, len(organisations)))
+            start_col.append(row.start.toordinal())
+            end_col.append(still_open if row.end is None else row.end.toordinal())
+        return cls(
+            families=np.asarray(family_col, dtype=np.int64),
+            organisations=tuple(organisations),
+            organisation=np.asarray(organisation_col, dtype=np.int64),
+            start=np.asarray(start_col, dtype=np.int64),
+            end=np.asarray(end_col, dtype=np.int64),
+        )
+
+
 def _involvement_columns(
-    rows: Iterable[Involvement], period: Period, index: dict[Node, int]
+    rows: Iterable[Involvement] | InvolvementColumns, period: Period, index: dict[Node, int]
 ) -> tuple[np.ndarray, np.ndarray]:
-    groups: dict[Hashable, int] = {}
-    group_col: list[int] = []
-    node_col: list[int] = []
-    start, end = period.start, period.end
-    for row in rows:
-        if row.start > end or (row.end is not None and row.end < start):
-            continue
-        group_col.append(groups.setdefault(row.family, len(groups)))
-        node_col.append(_node_id(index, row.organisation))
-    return np.asarray(group_col, dtype=np.int64), np.asarray(node_col, dtype=np.int64)
+    table = rows if isinstance(rows, InvolvementColumns) else InvolvementColumns.of(rows)
+    during = (table.start <= period.end.toordinal()) & (table.end >= period.start.toordinal())
+    organisation = table.organisation[during]
+    # Each organisation's node, asked in the order the rows first name it (a node missing from
+    # the sector map is added to the index as it is met, as for the other kinds of row).
+    present, first = np.unique(organisation, return_index=True)
+    node_of = np.zeros(len(table.organisations), dtype=np.int64)
+    for code in present[np.argsort(first)].tolist():
+        node_of[code] = _node_id(index, table.organisations[code])
+    return table.families[during], node_of[organisation]
 
 
 def _meeting_columns(

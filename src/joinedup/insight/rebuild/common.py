@@ -37,7 +37,7 @@ class Computed:
 
 @dataclass(frozen=True)
 class _Rows:
-    families: list[net.Involvement]
+    families: net.InvolvementColumns  # read once, filtered for each period
     referrals: list[net.Referral]
     meetings: list[net.MeetingAttendance]
 
@@ -45,7 +45,8 @@ class _Rows:
 def _rows(casework: Casework, kind: str) -> _Rows:
     # Requests that became episodes, and referrals into the service directory.
     referrals = casework.referral_rows(kind) + referral_flows.referral_rows(casework, kind)
-    return _Rows(casework.family_rows(kind), referrals, casework.meeting_rows(kind))
+    families = net.InvolvementColumns.of(casework.family_rows(kind))
+    return _Rows(families, referrals, casework.meeting_rows(kind))
 
 
 # ----------------------------------------------------------------------------- networks
