@@ -67,6 +67,20 @@ def _searched_page(qs: QuerySet[Person], page: Any, per_page: int) -> Page:
     return _CountedPaginator(qs.order_by(*ORDER), per_page, qs.count()).get_page(number)
 
 
+def _visible_page(user: Any, page: Any, per_page: int) -> Page:
+    """The page and the count with the grounds worked out once (see persons_visible_page)."""
+    number = _page_number(page)
+    start = (number - 1) * per_page
+    rows, count = policy.persons_visible_page(
+        user, order=ORDER, start=start, stop=start + per_page, long_list_from=LONG_LIST
+    )
+    listed = policy.persons_visible_to(user, long_list=count >= LONG_LIST).order_by(*ORDER)
+    paginator = _CountedPaginator(listed, per_page, count)
+    if rows:
+        return Page(rows, number, paginator)
+    return paginator.get_page(number)  # past the last page: the last page, as Django does
+
+
 def my_people(
     *,
     user: Any,
@@ -82,9 +96,7 @@ def my_people(
             _search(policy.persons_visible_to(user), name, date_of_birth), page, per_page
         )
     else:
-        count = policy.persons_visible_count(user)
-        visible = policy.persons_visible_to(user, long_list=count >= LONG_LIST)
-        result = _CountedPaginator(visible.order_by(*ORDER), per_page, count).get_page(page)
+        result = _visible_page(user, page, per_page)
     if result.object_list:
         audit.record(
             actor=user,

@@ -14,11 +14,14 @@ part of this policy, and every name is imported from here.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
+from django.db import connection
 from django.db.models import Q, QuerySet
+from django.db.models.expressions import RawSQL
 
 from joinedup.audit import services as audit
 from joinedup.audit.models import Action
@@ -147,6 +150,49 @@ def persons_visible_count(user: Any) -> int:
     grounds = visibility.visible_person_ids(user, front_door=is_front_door(user))
     merged = Person.objects.filter(merged_into__isnull=False, pk__in=grounds)
     return grounds.count() - merged.count()
+
+
+def persons_visible_page(
+    user: Any, *, order: Sequence[str], start: int, stop: int, long_list_from: int
+) -> tuple[list[Person], int]:
+    """A page (`start`:`stop` in `order`) of the persons this user may see, and how many there
+    are in all.
+
+    On PostgreSQL the grounds are worked out once, as a materialised common table expression
+    that the count and the page both read: for an organisation working with ten thousand
+    people, that union is most of the page's time, and asking it twice (count, then page)
+    doubled it. Elsewhere, the count and then the page."""
+    if not is_practitioner(user):
+        return [], 0
+    if connection.vendor != "postgresql":
+        count = persons_visible_count(user)
+        listed = persons_visible_to(user, long_list=count >= long_list_from).order_by(*order)
+        return list(listed[start:stop]), count
+    grounds = visibility.visible_person_ids(user, front_door=is_front_door(user))
+    grounds_sql, grounds_params = grounds.query.sql_with_params()
+    in_grounds = RawSQL("SELECT id FROM visible_grounds", ())
+    merged = (
+        "SELECT count(*) FROM people_person merged WHERE merged.merged_into_id IS NOT NULL "
+        "AND merged.id IN (SELECT id FROM visible_grounds)"
+    )
+    # Walk the name index testing each person against the grounds hashed once (see
+    # persons_visible_to's long_list), with the count beside every row of the page.
+    page = (
+        Person.objects.filter(Q(pk__in=in_grounds) | Q(pk__lt=0), merged_into__isnull=True)
+        .annotate(
+            visible_total=RawSQL(  # noqa: S611 - constant text, no input in it
+                f"(SELECT count(*) FROM visible_grounds) - ({merged})",  # noqa: S608
+                (),
+            )
+        )
+        .order_by(*order)[start:stop]
+    )
+    page_sql, page_params = page.query.sql_with_params()
+    sql = f"WITH visible_grounds (id) AS MATERIALIZED ({grounds_sql}) {page_sql}"
+    rows = list(Person.objects.raw(sql, (*grounds_params, *page_params)))
+    if rows:
+        return rows, int(rows[0].visible_total)
+    return [], persons_visible_count(user)  # past the last page: the count alone
 
 
 def person_decision(user: Any, person: Person, purpose: str = "casework") -> Decision:
