@@ -24,10 +24,10 @@ def insert_rows(
     Only for derived data the caller's transaction wraps: no signals, no `save()`.
     """
     meta = model._meta
-    columns = [meta.get_field(name) for name in fields]
+    columns: list[models.Field[Any, Any]] = [meta.get_field(name) for name in fields]  # type: ignore[misc]
     quote = connection.ops.quote_name
     table = quote(meta.db_table)
-    names = ", ".join(quote(f.column) for f in columns)  # type: ignore[union-attr]
+    names = ", ".join(quote(f.column) for f in columns)
     written = 0
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -40,7 +40,7 @@ def insert_rows(
         batch: list[list[Any]] = []
         for row in rows:
             batch.append(
-                [f.get_db_prep_save(v, connection) for f, v in zip(columns, row, strict=True)]  # type: ignore[union-attr]
+                [f.get_db_prep_save(v, connection) for f, v in zip(columns, row, strict=True)]
             )
             if len(batch) == BATCH:
                 cursor.executemany(sql, batch)

@@ -258,7 +258,7 @@ def my_work(*, user: Any, horizon_days: int = 14, page: Any = 1) -> MyWork:
     loaded = Episode.objects.prefetch_related("persons").in_bulk(shown)
     for pk, episode in loaded.items():
         episode.next_review = due[pk]  # type: ignore[attr-defined]
-    families.object_list = [loaded[pk] for pk in families.object_list]
+    families.object_list = [loaded[pk] for pk in families.object_list]  # type: ignore[misc]
     reviews_overdue = [loaded[pk] for pk in overdue[:LIST_LIMIT]]
     meetings_coming = [loaded[pk] for pk in coming[:LIST_LIMIT]]
     open_actions = (

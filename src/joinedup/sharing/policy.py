@@ -191,7 +191,7 @@ def persons_visible_page(
     sql = f"WITH visible_grounds (id) AS MATERIALIZED ({grounds_sql}) {page_sql}"
     rows = list(Person.objects.raw(sql, (*grounds_params, *page_params)))
     if rows:
-        return rows, int(rows[0].visible_total)
+        return rows, int(rows[0].visible_total)  # type: ignore[attr-defined]
     return [], persons_visible_count(user)  # past the last page: the count alone
 
 
