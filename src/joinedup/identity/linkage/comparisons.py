@@ -61,6 +61,9 @@ def within(col: str, most: int) -> Expr:
 
 
 DOB_SWAP: Expr = ("dob_swap",)
+# The same day and month with the year one out: a year mistyped or misremembered (2012 for
+# 2013). A sibling born exactly a year later to the day is rare; one typed a year out is not.
+DOB_YEAR_OUT: Expr = ("dob_year_out",)
 # Given and family names recorded the wrong way round (Khan Aisha for Aisha Khan), each exactly
 # or by its consonant skeleton (Stephenson Elizbeth for Elizabeth Stephenson).
 NAMES_SWAPPED: Expr = ("names_swapped",)
@@ -121,13 +124,14 @@ FAMILY_NAME = ComparisonSpec(
 
 DATE_OF_BIRTH = ComparisonSpec(
     "date_of_birth",
-    "Date of birth, allowing one typo, day and month swapped, or a near miss",
+    "Date of birth, allowing one typo, day and month swapped, a near miss or the year one out",
     (
         null_level("date_of_birth"),
         Level("Exact match", exact("date_of_birth")),
         Level("One character different", dl("date_of_birth", 1)),
         Level("Day and month swapped", DOB_SWAP),
         Level("Within a month", within("dob_days", 31)),
+        Level("Year one out, day and month the same", DOB_YEAR_OUT),
         else_level(),
     ),
 )
@@ -267,6 +271,8 @@ def _python(expr: Expr) -> Predicate:
         return lambda x, y: bool(x[col] and y[col] and not set(x[col]).isdisjoint(y[col]))
     if kind == "dob_swap":
         return _dob_swapped
+    if kind == "dob_year_out":
+        return _dob_year_out
     if kind == "names_swapped":
         return _names_swapped
     if kind == "within":
@@ -315,6 +321,13 @@ def _dob_swapped(x: Record, y: Record) -> bool:
     return a[:4] == b[:4] and a[5:7] == b[8:10] and a[8:10] == b[5:7]
 
 
+def _dob_year_out(x: Record, y: Record) -> bool:
+    a, b = x["date_of_birth"], y["date_of_birth"]
+    if a is None or b is None:
+        return False
+    return a[5:] == b[5:] and abs(int(a[:4]) - int(b[:4])) == 1
+
+
 def _names_swapped(x: Record, y: Record) -> bool:
     """Each name is the other's, exactly or by its consonant skeleton (a typo besides)."""
     if (
@@ -354,6 +367,11 @@ def _splink_level(expr: Expr) -> Any:
             "substr(date_of_birth_l, 1, 4) = substr(date_of_birth_r, 1, 4)"
             " AND substr(date_of_birth_l, 6, 2) = substr(date_of_birth_r, 9, 2)"
             " AND substr(date_of_birth_l, 9, 2) = substr(date_of_birth_r, 6, 2)"
+        ),
+        "dob_year_out": lambda: cll.CustomLevel(
+            "substr(date_of_birth_l, 6, 5) = substr(date_of_birth_r, 6, 5)"
+            " AND abs(cast(substr(date_of_birth_l, 1, 4) AS int)"
+            " - cast(substr(date_of_birth_r, 1, 4) AS int)) = 1"
         ),
         "names_swapped": lambda: cll.CustomLevel(
             "(given_name_l = family_name_r AND family_name_l = given_name_r)"
