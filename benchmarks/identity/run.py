@@ -95,7 +95,8 @@ def stage_joinedup(
     if model_out:
         result.model.save(model_out)
     return {
-        "seconds": seconds, "read_seconds": read_seconds, "peak_rss_mib": peak_rss_mib(),
+        "seconds": seconds, "read_seconds": read_seconds, "phase_seconds": result.seconds,
+        "peak_rss_mib": peak_rss_mib(),
         "cpu_seconds": cpu_seconds() - cpu, "load_before": load, "load_after": load_average(),
         "links": result.pair_count, "records": read.table.num_rows,
         "threshold": result.model.threshold,
