@@ -358,7 +358,7 @@ def _splink_level(expr: Expr) -> Any:
         "null": lambda: cll.NullLevel(expr[1]),
         "exact": lambda: cll.ExactMatchLevel(expr[1]),
         "jw": lambda: cll.JaroWinklerLevel(expr[1], expr[2]),
-        "dl": lambda: cll.DamerauLevenshteinLevel(expr[1], expr[2]),
+        "dl": lambda: _dl_level(expr[1], expr[2]),
         "intersect": lambda: cll.ArrayIntersectLevel(expr[1], 1),
         "and": lambda: cll.And(*[_splink_level(e) for e in expr[1:]]),
         "else": cll.ElseLevel,
@@ -385,6 +385,37 @@ def _splink_level(expr: Expr) -> Any:
         ),
     }
     return builders[kind]()
+
+
+def _one_edit_possible(col: str) -> str:
+    """SQL true for every pair of values one edit apart, and false for most other pairs.
+
+    The database computes Damerau-Levenshtein distances slowly, and a run asks for them on
+    millions of pairs that differ in far more than one character. One edit (a letter added,
+    dropped, changed, or two neighbours swapped) leaves the lengths within one and keeps the
+    first or the last character, unless the shorter value has at most two; in an ISO date it
+    keeps the year or the month and day. Asked first, this spares most pairs the distance."""
+    left, right = f"{col}_l", f"{col}_r"
+    if col == "date_of_birth":
+        return (
+            f"(substr({left}, 1, 4) = substr({right}, 1, 4)"
+            f" OR substr({left}, 6, 5) = substr({right}, 6, 5))"
+        )
+    return (
+        f"abs(length({left}) - length({right})) <= 1"
+        f" AND (substr({left}, 1, 1) = substr({right}, 1, 1)"
+        f" OR substr({left}, length({left}), 1) = substr({right}, length({right}), 1)"
+        f" OR least(length({left}), length({right})) <= 2)"
+    )
+
+
+def _dl_level(col: str, distance: int) -> Any:
+    import splink.comparison_level_library as cll
+
+    level = cll.DamerauLevenshteinLevel(col, distance)
+    if distance != 1:
+        return level
+    return cll.And(cll.CustomLevel(_one_edit_possible(col)), level)
 
 
 def splink_comparison(
