@@ -38,12 +38,14 @@ class LinkResult:
     seconds: dict[str, float] = field(default_factory=dict)
 
 
-def _linker(api: Any, engine: str, table: pa.Table, creator: Any) -> Any:
+def _linker(api: Any, engine: str, table: pa.Table, creator: Any, *, validate: bool) -> Any:
     from splink import Linker
 
     records = engines.register(api, engine, table)
     # Splink's warnings about rarely seen levels are for model builders, not for each run.
-    return Linker(records, creator, log_level=logging.ERROR)
+    # A model's settings are checked once, when it is trained (a second check takes a second
+    # or two of every run; a saved model's levels are checked against the design on loading).
+    return Linker(records, creator, log_level=logging.ERROR, validate_settings=validate)
 
 
 def link_table(
