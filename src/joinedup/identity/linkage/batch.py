@@ -64,15 +64,14 @@ def link_table(
     seconds: dict[str, float] = {}
     started = time.perf_counter()
     if model is None:
-        linker = _linker(api, engine, table, settings_creator(DESIGNS[design]))
+        linker = _linker(api, engine, table, settings_creator(DESIGNS[design]), validate=True)
         train(linker, nhs_share=_share_present(table, "nhs_number"), seed=seed)
         model = model_from_linker(
             linker, design, threshold or DEFAULT_THRESHOLD, present_shares(table)
         )
         # Scored with the trained model as saved, absent comparisons neutralised.
-        linker = _linker(engines.make_api(engine), engine, table, model.settings_creator())
-    else:
-        linker = _linker(api, engine, table, model.settings_creator())
+        api = engines.make_api(engine)
+    linker = _linker(api, engine, table, model.settings_creator(), validate=False)
     if threshold is not None:
         model.threshold = threshold
     seconds["train"] = time.perf_counter() - started

@@ -359,7 +359,7 @@ def _splink_level(expr: Expr) -> Any:
         "exact": lambda: cll.ExactMatchLevel(expr[1]),
         "jw": lambda: cll.JaroWinklerLevel(expr[1], expr[2]),
         "dl": lambda: _dl_level(expr[1], expr[2]),
-        "intersect": lambda: cll.ArrayIntersectLevel(expr[1], 1),
+        "intersect": lambda: _intersect_level(expr[1]),
         "and": lambda: cll.And(*[_splink_level(e) for e in expr[1:]]),
         "else": cll.ElseLevel,
         # substr is 1-based in both DuckDB and Spark SQL, so one string serves both.
@@ -407,6 +407,23 @@ def _one_edit_possible(col: str) -> str:
         f" OR substr({left}, length({left}), 1) = substr({right}, length({right}), 1)"
         f" OR least(length({left}), length({right})) <= 2)"
     )
+
+
+# A list column whose first element is a key of its own: two lists of one element each share
+# it exactly when their keys agree. Most given names belong to one nickname group.
+LIST_KEYS = {"given_name_groups": "given_name_canon"}
+
+
+def _intersect_level(col: str) -> Any:
+    """The lists share an element; compared as lists only when either holds more than one."""
+    import splink.comparison_level_library as cll
+
+    level = cll.ArrayIntersectLevel(col, 1)
+    key = LIST_KEYS.get(col)
+    if key is None:
+        return level
+    possible = f"({key}_l = {key}_r OR array_length({col}_l) > 1 OR array_length({col}_r) > 1)"
+    return cll.And(cll.CustomLevel(possible, base_dialect_str="duckdb"), level)
 
 
 def _dl_level(col: str, distance: int) -> Any:
