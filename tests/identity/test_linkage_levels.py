@@ -70,6 +70,20 @@ def test_sql_and_python_choose_the_same_level(
     assert _sql_levels(spec, pairs) == _python_levels(spec, pairs)
 
 
+NAMES = [("Robin", "Morrison"), ("Morrion", "Robin"), ("Morrison", "Robin"), ("Hassan", "Ali"),
+         ("Ali", "Hassan"), ("Alli", "Hasan"), ("Hasan", "Alli"), ("Li", "Ann"), ("Ann", "Lee"),
+         ("Ab", "Ba"), ("Ba", "Ab"), ("Robin", "")]  # fmt: skip
+
+
+def test_swapped_names_sql_and_python_agree() -> None:
+    records = [normalise.normalise_record({"given_name": g, "family_name": f}) for g, f in NAMES]
+    pairs = list(itertools.product(records, repeat=2))
+    assert _sql_levels(cmp.GIVEN_NAME, pairs) == _python_levels(cmp.GIVEN_NAME, pairs)
+    assert _sql_levels(cmp.FAMILY_NAME, pairs) == _python_levels(cmp.FAMILY_NAME, pairs)
+    [level] = _python_levels(cmp.GIVEN_NAME, [(records[0], records[1])])
+    assert level == cmp.SWAPPED_LABEL
+
+
 def test_a_year_mistyped_has_its_own_level() -> None:
     [level] = _python_levels(
         cmp.DATE_OF_BIRTH, [(_record(dob="2010-11-14"), _record(dob="2009-11-14"))]

@@ -336,8 +336,10 @@ def _names_swapped(x: Record, y: Record) -> bool:
         and x["family_name"] == y["given_name"]
     ):
         return True
+    # A name too short for a skeleton has none: as in SQL, a missing one agrees with nothing.
     if (
         x["given_name_sound"] is not None
+        and x["family_name_sound"] is not None
         and x["given_name_sound"] == y["family_name_sound"]
         and x["family_name_sound"] == y["given_name_sound"]
     ):
