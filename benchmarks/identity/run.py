@@ -95,7 +95,8 @@ def stage_joinedup(
     if model_out:
         result.model.save(model_out)
     return {
-        "seconds": seconds, "read_seconds": read_seconds, "peak_rss_mib": peak_rss_mib(),
+        "seconds": seconds, "read_seconds": read_seconds, "phase_seconds": result.seconds,
+        "peak_rss_mib": peak_rss_mib(),
         "cpu_seconds": cpu_seconds() - cpu, "load_before": load, "load_after": load_average(),
         "links": result.pair_count, "records": read.table.num_rows,
         "threshold": result.model.threshold,
@@ -399,7 +400,10 @@ def suite_report(results: dict[str, dict[str, dict]]) -> str:
     for name, pair in results.items():
         cells = [name, f"{pair['joinedup'].get('records', 0):,}"]
         for method in ("joinedup", "tutorial"):
-            r = pair[method]
+            r = pair.get(method)
+            if r is None:
+                cells += [""] * (5 if method == "joinedup" else 4)
+                continue
             if "error" in r:
                 blanks = 4 if method == "joinedup" else 3
                 cells += ["failed: " + r["error"], *[""] * blanks]
@@ -417,7 +421,7 @@ def run_suite(args: argparse.Namespace) -> str:
     for name in SUITE_SETS:
         path = suite_data(args.data_dir, name, args.suite_records, args.people)
         results[name] = {}
-        for method in ("joinedup", "tutorial"):
+        for method in args.methods.split(","):
             stage_args = ["--stage", method, "--input", str(path),
                           "--data-dir", str(args.data_dir)]  # fmt: skip
             results[name][method] = run_stage(stage_args)
@@ -443,6 +447,8 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="first FEBRL1-4 and both generators, joinedup beside plain Splink",
     )
+    parser.add_argument("--methods", default="joinedup,tutorial",
+                        help="the suite's methods: joinedup, tutorial (plain Splink)")  # fmt: skip
     parser.add_argument("--people", type=int, default=100_000,
                         help="people of the second generator in the suite")  # fmt: skip
     parser.add_argument("--suite-records", type=int, default=280_000,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,14 +34,18 @@ class LinkResult:
     clustering: coherence.Clustering | None = None
     # Every scored pair at or above the threshold: (row, row, probability, held by the guard).
     edges: list[tuple[int, int, float, bool]] = field(default_factory=list)
+    # Seconds spent in each phase (train, score, cluster): where a slow run's time went.
+    seconds: dict[str, float] = field(default_factory=dict)
 
 
-def _linker(api: Any, engine: str, table: pa.Table, creator: Any) -> Any:
+def _linker(api: Any, engine: str, table: pa.Table, creator: Any, *, validate: bool) -> Any:
     from splink import Linker
 
     records = engines.register(api, engine, table)
     # Splink's warnings about rarely seen levels are for model builders, not for each run.
-    return Linker(records, creator, log_level=logging.ERROR)
+    # A model's settings are checked once, when it is trained (a second check takes a second
+    # or two of every run; a saved model's levels are checked against the design on loading).
+    return Linker(records, creator, log_level=logging.ERROR, validate_settings=validate)
 
 
 def link_table(
@@ -56,24 +61,27 @@ def link_table(
     """Link the normalised records of `reading.read_records` into persons."""
     api = engines.make_api(engine)
     choose = model is None and threshold is None
+    seconds: dict[str, float] = {}
+    started = time.perf_counter()
     if model is None:
-        linker = _linker(api, engine, table, settings_creator(DESIGNS[design]))
+        linker = _linker(api, engine, table, settings_creator(DESIGNS[design]), validate=True)
         train(linker, nhs_share=_share_present(table, "nhs_number"), seed=seed)
         model = model_from_linker(
             linker, design, threshold or DEFAULT_THRESHOLD, present_shares(table)
         )
         # Scored with the trained model as saved, absent comparisons neutralised.
-        linker = _linker(engines.make_api(engine), engine, table, model.settings_creator())
-    else:
-        linker = _linker(api, engine, table, model.settings_creator())
+        api = engines.make_api(engine)
+    linker = _linker(api, engine, table, model.settings_creator(), validate=False)
     if threshold is not None:
         model.threshold = threshold
+    seconds["train"] = time.perf_counter() - started
     floor = THRESHOLD_FLOOR if choose else model.threshold
     predictions = linker.inference.predict(threshold_match_probability=floor)
     edges = _edges(linker, predictions, model, guard)
     if choose:  # a new model's threshold comes from its own estimates over these pairs
         model.threshold = threshold_from_data([edge[2] for edge in edges])
         edges = [edge for edge in edges if edge[2] >= model.threshold]
+    seconds["score"] = time.perf_counter() - started - seconds["train"]
     records = coherence.Records.from_table(table)
     clustering = coherence.cluster(records, edges, model.threshold)
     persons = pa.table(
@@ -83,8 +91,14 @@ def link_table(
             "match_probability": pa.array(clustering.strongest, pa.float64()),
         }
     )
+    seconds["cluster"] = time.perf_counter() - started - seconds["train"] - seconds["score"]
     return LinkResult(
-        model=model, persons=persons, pair_count=len(edges), clustering=clustering, edges=edges
+        model=model,
+        persons=persons,
+        pair_count=len(edges),
+        clustering=clustering,
+        edges=edges,
+        seconds=seconds,
     )
 
 

@@ -61,6 +61,9 @@ def within(col: str, most: int) -> Expr:
 
 
 DOB_SWAP: Expr = ("dob_swap",)
+# The same day and month with the year one out: a year mistyped or misremembered (2012 for
+# 2013). A sibling born exactly a year later to the day is rare; one typed a year out is not.
+DOB_YEAR_OUT: Expr = ("dob_year_out",)
 # Given and family names recorded the wrong way round (Khan Aisha for Aisha Khan), each exactly
 # or by its consonant skeleton (Stephenson Elizbeth for Elizabeth Stephenson).
 NAMES_SWAPPED: Expr = ("names_swapped",)
@@ -121,13 +124,14 @@ FAMILY_NAME = ComparisonSpec(
 
 DATE_OF_BIRTH = ComparisonSpec(
     "date_of_birth",
-    "Date of birth, allowing one typo, day and month swapped, or a near miss",
+    "Date of birth, allowing one typo, day and month swapped, a near miss or the year one out",
     (
         null_level("date_of_birth"),
         Level("Exact match", exact("date_of_birth")),
         Level("One character different", dl("date_of_birth", 1)),
         Level("Day and month swapped", DOB_SWAP),
         Level("Within a month", within("dob_days", 31)),
+        Level("Year one out, day and month the same", DOB_YEAR_OUT),
         else_level(),
     ),
 )
@@ -267,6 +271,8 @@ def _python(expr: Expr) -> Predicate:
         return lambda x, y: bool(x[col] and y[col] and not set(x[col]).isdisjoint(y[col]))
     if kind == "dob_swap":
         return _dob_swapped
+    if kind == "dob_year_out":
+        return _dob_year_out
     if kind == "names_swapped":
         return _names_swapped
     if kind == "within":
@@ -315,6 +321,13 @@ def _dob_swapped(x: Record, y: Record) -> bool:
     return a[:4] == b[:4] and a[5:7] == b[8:10] and a[8:10] == b[5:7]
 
 
+def _dob_year_out(x: Record, y: Record) -> bool:
+    a, b = x["date_of_birth"], y["date_of_birth"]
+    if a is None or b is None:
+        return False
+    return a[5:] == b[5:] and abs(int(a[:4]) - int(b[:4])) == 1
+
+
 def _names_swapped(x: Record, y: Record) -> bool:
     """Each name is the other's, exactly or by its consonant skeleton (a typo besides)."""
     if (
@@ -323,10 +336,21 @@ def _names_swapped(x: Record, y: Record) -> bool:
         and x["family_name"] == y["given_name"]
     ):
         return True
-    return (
+    # A name too short for a skeleton has none: as in SQL, a missing one agrees with nothing.
+    if (
         x["given_name_sound"] is not None
+        and x["family_name_sound"] is not None
         and x["given_name_sound"] == y["family_name_sound"]
         and x["family_name_sound"] == y["given_name_sound"]
+    ):
+        return True
+    # Or each within one edit of the other's (Morrison Robin, Robin Morrion).
+    names = (x["given_name"], y["family_name"], x["family_name"], y["given_name"])
+    if any(name is None for name in names):
+        return False
+    return (
+        jellyfish.damerau_levenshtein_distance(names[0], names[1]) <= 1
+        and jellyfish.damerau_levenshtein_distance(names[2], names[3]) <= 1
     )
 
 
@@ -345,8 +369,8 @@ def _splink_level(expr: Expr) -> Any:
         "null": lambda: cll.NullLevel(expr[1]),
         "exact": lambda: cll.ExactMatchLevel(expr[1]),
         "jw": lambda: cll.JaroWinklerLevel(expr[1], expr[2]),
-        "dl": lambda: cll.DamerauLevenshteinLevel(expr[1], expr[2]),
-        "intersect": lambda: cll.ArrayIntersectLevel(expr[1], 1),
+        "dl": lambda: _dl_level(expr[1], expr[2]),
+        "intersect": lambda: _intersect_level(expr[1]),
         "and": lambda: cll.And(*[_splink_level(e) for e in expr[1:]]),
         "else": cll.ElseLevel,
         # substr is 1-based in both DuckDB and Spark SQL, so one string serves both.
@@ -355,10 +379,17 @@ def _splink_level(expr: Expr) -> Any:
             " AND substr(date_of_birth_l, 6, 2) = substr(date_of_birth_r, 9, 2)"
             " AND substr(date_of_birth_l, 9, 2) = substr(date_of_birth_r, 6, 2)"
         ),
+        "dob_year_out": lambda: cll.CustomLevel(
+            "substr(date_of_birth_l, 6, 5) = substr(date_of_birth_r, 6, 5)"
+            " AND abs(cast(substr(date_of_birth_l, 1, 4) AS int)"
+            " - cast(substr(date_of_birth_r, 1, 4) AS int)) = 1"
+        ),
         "names_swapped": lambda: cll.CustomLevel(
             "(given_name_l = family_name_r AND family_name_l = given_name_r)"
             " OR (given_name_sound_l = family_name_sound_r"
             " AND family_name_sound_l = given_name_sound_r)"
+            f" OR ({_one_edit_apart('given_name_l', 'family_name_r')}"
+            f" AND {_one_edit_apart('family_name_l', 'given_name_r')})"
         ),
         "within": lambda: cll.CustomLevel(f"abs({expr[1]}_l - {expr[1]}_r) <= {int(expr[2])}"),
         "household_null": lambda: cll.CustomLevel(
@@ -367,6 +398,66 @@ def _splink_level(expr: Expr) -> Any:
         ),
     }
     return builders[kind]()
+
+
+def _one_edit_apart(left: str, right: str) -> str:
+    """SQL for two columns within one edit, the distance asked only where one edit is possible
+    (the same in DuckDB and Spark)."""
+    return (
+        f"(abs(length({left}) - length({right})) <= 1"
+        f" AND (substr({left}, 1, 1) = substr({right}, 1, 1)"
+        f" OR substr({left}, length({left}), 1) = substr({right}, length({right}), 1)"
+        f" OR least(length({left}), length({right})) <= 2)"
+        f" AND damerau_levenshtein({left}, {right}) <= 1)"
+    )
+
+
+def _one_edit_possible(col: str) -> str:
+    """SQL true for every pair of values one edit apart, and false for most other pairs.
+
+    The database computes Damerau-Levenshtein distances slowly, and a run asks for them on
+    millions of pairs that differ in far more than one character. One edit (a letter added,
+    dropped, changed, or two neighbours swapped) leaves the lengths within one and keeps the
+    first or the last character, unless the shorter value has at most two; in an ISO date it
+    keeps the year or the month and day. Asked first, this spares most pairs the distance."""
+    left, right = f"{col}_l", f"{col}_r"
+    if col == "date_of_birth":
+        return (
+            f"(substr({left}, 1, 4) = substr({right}, 1, 4)"
+            f" OR substr({left}, 6, 5) = substr({right}, 6, 5))"
+        )
+    return (
+        f"abs(length({left}) - length({right})) <= 1"
+        f" AND (substr({left}, 1, 1) = substr({right}, 1, 1)"
+        f" OR substr({left}, length({left}), 1) = substr({right}, length({right}), 1)"
+        f" OR least(length({left}), length({right})) <= 2)"
+    )
+
+
+# A list column whose first element is a key of its own: two lists of one element each share
+# it exactly when their keys agree. Most given names belong to one nickname group.
+LIST_KEYS = {"given_name_groups": "given_name_canon"}
+
+
+def _intersect_level(col: str) -> Any:
+    """The lists share an element; compared as lists only when either holds more than one."""
+    import splink.comparison_level_library as cll
+
+    level = cll.ArrayIntersectLevel(col, 1)
+    key = LIST_KEYS.get(col)
+    if key is None:
+        return level
+    possible = f"({key}_l = {key}_r OR array_length({col}_l) > 1 OR array_length({col}_r) > 1)"
+    return cll.And(cll.CustomLevel(possible, base_dialect_str="duckdb"), level)
+
+
+def _dl_level(col: str, distance: int) -> Any:
+    import splink.comparison_level_library as cll
+
+    level = cll.DamerauLevenshteinLevel(col, distance)
+    if distance != 1:
+        return level
+    return cll.And(cll.CustomLevel(_one_edit_possible(col)), level)
 
 
 def splink_comparison(

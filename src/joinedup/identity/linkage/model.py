@@ -16,7 +16,7 @@ from typing import Any
 
 from joinedup.identity.linkage import comparisons as cmp
 
-MODEL_VERSION = "joinedup-linkage-4"
+MODEL_VERSION = "joinedup-linkage-5"
 DEFAULT_THRESHOLD = 0.9
 
 DESIGNS: dict[str, tuple[cmp.ComparisonSpec, ...]] = {
@@ -57,6 +57,12 @@ BLOCKING_RULES: tuple[tuple[str, ...], ...] = (
     # missing or mistyped.
     ("rare_names_key",),
     ("date_of_birth", "address_number"),
+    # One household's records, whatever their names say: names swapped as well as shortened or
+    # mistyped, a date of birth missing (housing, food banks).
+    ("postcode", "address_number"),
+    # Both names' consonant skeletons at one house number: another spelling of a name and no
+    # date of birth, or a postcode mistyped.
+    ("names_sound_key", "address_number"),
 )
 
 # EM is run on pairs that agree on these; each comparison not in a rule is estimated there.

@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -192,20 +193,19 @@ def normalise_table(
     for name, source, fn, kind in DERIVED:
         columns[name] = _derive(columns[source], fn, kind)
     columns["home_key"] = rare_keys(columns["home_key"], RARE_KEY_MAX_RECORDS)
-    givens, families = columns["given_name"].to_pylist(), columns["family_name"].to_pylist()
-    columns["names_key"] = pa.array(
-        [normalise.names_key(g, f) for g, f in zip(givens, families, strict=True)], pa.string()
-    )
+    columns["names_key"] = names_keys(columns["given_name"], columns["family_name"])
     columns["rare_names_key"] = rare_keys(columns["names_key"], RARE_KEY_MAX_RECORDS)
-    sounds = zip(
-        columns["given_name_sound"].to_pylist(),
-        columns["family_name_sound"].to_pylist(),
-        strict=True,
-    )
-    columns["names_sound_key"] = pa.array(
-        [normalise.names_key(g, f) for g, f in sounds], pa.string()
+    columns["names_sound_key"] = names_keys(
+        columns["given_name_sound"], columns["family_name_sound"]
     )
     return pa.table(columns)
+
+
+def names_keys(given: Any, family: Any) -> Any:
+    """`normalise.names_key` of each row (both in alphabetical order), computed by Arrow."""
+    first = pc.if_else(pc.less_equal(given, family), given, family)
+    second = pc.if_else(pc.less_equal(given, family), family, given)
+    return pc.binary_join_element_wise(first, second, "|")  # null when either name is
 
 
 def _problems(
