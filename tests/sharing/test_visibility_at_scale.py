@@ -30,6 +30,10 @@ def _visible_by_every_route(user) -> set[int]:
     listed = Person.objects.filter(merged_into__isnull=True)
     one_by_one = {p.pk for p in listed if policy.person_decision(user, p).allowed}
     assert short == walked == one_by_one
+    # Asked about a few (a person's relatives), each ground narrowed to them: the same answer.
+    everyone = Person.objects.values_list("pk", flat=True)
+    assert policy.persons_visible_among(user, everyone) == short
+    assert policy.persons_visible_among(user, []) == set()
     assert policy.persons_visible_count(user) == len(short)
     return short
 

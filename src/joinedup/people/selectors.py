@@ -148,9 +148,7 @@ def _relatives(user: Any, person: Person) -> list[RelativeView]:
         .select_related("person", "relative")
     )
     other_ids = {r.relative_id if r.person_id == person.pk else r.person_id for r in rels}
-    visible = set(
-        policy.persons_visible_to(user).filter(pk__in=other_ids).values_list("pk", flat=True)
-    )
+    visible = policy.persons_visible_among(user, other_ids)
     views = []
     for r in rels:
         if r.person_id == person.pk:  # "person is KIND of relative": the relative is the inverse
