@@ -1,9 +1,9 @@
 """Python's cycle collector paused while a run builds millions of small objects.
 
-Reading, the scored pairs and the clustering make lists, tuples and dicts by the million; none of
-them refers to itself, so none needs the cycle collector, but each million new objects sets it
-off again, and each full pass walks every object already made (at 1,000,000 records, half the
-clustering's time). Pausing it changes no result: it frees nothing these objects hold.
+The scored pairs and the clustering's columns make lists and tuples by the million; none of them
+refers to itself, so none needs the cycle collector, but every few hundred thousand new objects
+set it off again, and each full pass walks every object already made. Pausing it changes no
+result: it frees nothing these objects hold.
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from joinedup.identity.linkage import memory, normalise
+from joinedup.identity.linkage import normalise
 
 REQUIRED_COLUMNS = ("source", "record_id")
 ALL_COLUMNS = (*REQUIRED_COLUMNS, *normalise.OPTIONAL_FIELDS)
@@ -257,8 +257,7 @@ def read_records(paths: Sequence[Path | str], *, skip_unreadable: bool = False) 
     raw_all = pa.concat_tables(raws) if raws else pa.table({n: [] for n in ALL_COLUMNS})
     counts: Counter[str] = Counter()
     invalid_rows: dict[str, list[int]] = {}
-    with memory.collector_paused():
-        table = normalise_table(raw_all, counts, invalid_rows)
+    table = normalise_table(raw_all, counts, invalid_rows)
     table = table.add_column(0, "unique_id", pa.array(range(table.num_rows), pa.int64()))
     return ReadResult(
         table=table,
