@@ -9,7 +9,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from joinedup.identity.linkage import coherence, engines
+from joinedup.identity.linkage import coherence, engines, memory
 from joinedup.identity.linkage import comparisons as cmp
 from joinedup.identity.linkage.model import (
     DEFAULT_THRESHOLD,
@@ -77,13 +77,14 @@ def link_table(
     seconds["train"] = time.perf_counter() - started
     floor = THRESHOLD_FLOOR if choose else model.threshold
     predictions = linker.inference.predict(threshold_match_probability=floor)
-    edges = _edges(linker, predictions, model, guard)
-    if choose:  # a new model's threshold comes from its own estimates over these pairs
-        model.threshold = threshold_from_data([edge[2] for edge in edges])
-        edges = [edge for edge in edges if edge[2] >= model.threshold]
-    seconds["score"] = time.perf_counter() - started - seconds["train"]
-    records = coherence.Records.from_table(table)
-    clustering = coherence.cluster(records, edges, model.threshold)
+    with memory.collector_paused():
+        edges = _edges(linker, predictions, model, guard)
+        if choose:  # a new model's threshold comes from its own estimates over these pairs
+            model.threshold = threshold_from_data([edge[2] for edge in edges])
+            edges = [edge for edge in edges if edge[2] >= model.threshold]
+        seconds["score"] = time.perf_counter() - started - seconds["train"]
+        records = coherence.Records.from_table(table)
+        clustering = coherence.cluster(records, edges, model.threshold)
     persons = pa.table(
         {
             "unique_id": table["unique_id"],
