@@ -184,8 +184,8 @@ def persons_visible_page(
     grounds_sql, grounds_params = grounds.query.sql_with_params()
     in_grounds = RawSQL("SELECT id FROM visible_grounds", ())
     merged = (
-        "SELECT count(*) FROM people_person merged WHERE merged.merged_into_id IS NOT NULL "
-        "AND merged.id IN (SELECT id FROM visible_grounds)"
+        f"SELECT count(*) FROM {connection.ops.quote_name(Person._meta.db_table)} merged "  # noqa: S608 - the model's table
+        "WHERE merged.merged_into_id IS NOT NULL AND merged.id IN (SELECT id FROM visible_grounds)"
     )
     # Walk the name index testing each person against the grounds hashed once (see
     # persons_visible_to's long_list), with the count beside every row of the page.
