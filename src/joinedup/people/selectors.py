@@ -71,9 +71,7 @@ def _visible_page(user: Any, page: Any, per_page: int) -> Page:
     """The page and the count with the grounds worked out once (see persons_visible_page)."""
     number = _page_number(page)
     start = (number - 1) * per_page
-    rows, count = policy.persons_visible_page(
-        user, order=ORDER, start=start, stop=start + per_page, long_list_from=LONG_LIST
-    )
+    rows, count = policy.persons_visible_page(user, order=ORDER, start=start, stop=start + per_page)
     listed = policy.persons_visible_to(user, long_list=count >= LONG_LIST).order_by(*ORDER)
     paginator = _CountedPaginator(listed, per_page, count)
     if rows:

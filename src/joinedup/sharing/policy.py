@@ -165,7 +165,7 @@ def persons_visible_count(user: Any) -> int:
 
 
 def persons_visible_page(
-    user: Any, *, order: Sequence[str], start: int, stop: int, long_list_from: int
+    user: Any, *, order: Sequence[str], start: int, stop: int
 ) -> tuple[list[Person], int]:
     """A page (`start`:`stop` in `order`) of the persons this user may see, and how many there
     are in all.
@@ -176,10 +176,9 @@ def persons_visible_page(
     doubled it. Elsewhere, the count and then the page."""
     if not is_practitioner(user):
         return [], 0
-    if connection.vendor != "postgresql":
-        count = persons_visible_count(user)
-        listed = persons_visible_to(user, long_list=count >= long_list_from).order_by(*order)
-        return list(listed[start:stop]), count
+    if connection.vendor != "postgresql":  # the name-index walk is PostgreSQL's plan only
+        listed = persons_visible_to(user).order_by(*order)
+        return list(listed[start:stop]), persons_visible_count(user)
     grounds = visibility.visible_person_ids(user, front_door=is_front_door(user))
     grounds_sql, grounds_params = grounds.query.sql_with_params()
     in_grounds = RawSQL("SELECT id FROM visible_grounds", ())
