@@ -71,3 +71,15 @@ def test_another_spelling_or_swapped_names_still_agree():
     assert data.names_agree(0, 1)
     done = cluster(data, [(0, 1, 0.99, False), (1, 2, 0.95, False)], 0.9)
     assert len(set(done.person)) == 1
+
+
+def test_a_tie_between_best_links_does_not_depend_on_the_engines_order():
+    data = records(
+        ("A", "Naomi", "Reid", "1998-05-21", "", "", "", ""),
+        ("B", "Max", "Reid", "1998-05-21", "", "", "", ""),  # held: the names differ
+        ("C", "Naomi", "Reid", "1998-05-21", "", "", "", ""),
+    )
+    edges = [(0, 1, 0.99, True), (0, 2, 0.99, False)]
+    first, second = cluster(data, edges, 0.9), cluster(data, edges[::-1], 0.9)
+    assert first.person == second.person
+    assert first.released == second.released == 1

@@ -175,12 +175,15 @@ def join_conflict(
 
 def _released(records: Records, edges: list[tuple[int, int, float, bool]]) -> set[int]:
     """Held pairs (by position) that the data show to be one person, not twins."""
-    best: dict[int, tuple[float, int]] = {}
+    # Each row's best link: the strongest, then the lowest rows, so a tie never depends on the
+    # order the engine returned the pairs in.
+    best: dict[int, tuple[float, int, int, int]] = {}
     agreeing: set[int] = set()  # rows with a link whose given name agrees
     for position, (a, b, p, held) in enumerate(edges):
+        key = (p, -min(a, b), -max(a, b), position)
         for end in (a, b):
-            if end not in best or p > best[end][0]:
-                best[end] = (p, position)
+            if end not in best or key[:3] > best[end][:3]:
+                best[end] = key
         if not held and records.names_agree(a, b):
             agreeing.update((a, b))
     released = set()
@@ -192,7 +195,7 @@ def _released(records: Records, edges: list[tuple[int, int, float, bool]]) -> se
         # A twin's own records find each other: at most one side may have such a link.
         if not held or (a in agreeing and b in agreeing):
             continue
-        if best[a][1] != position or best[b][1] != position:
+        if best[a][3] != position or best[b][3] != position:
             continue
         if (source[a] == source[b] and not one_source) or records.sexes_differ(a, b):
             continue
