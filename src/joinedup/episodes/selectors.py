@@ -8,7 +8,15 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Q, Subquery, prefetch_related_objects
+from django.db.models import (
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    prefetch_related_objects,
+)
 from django.utils import timezone
 
 from joinedup.audit import services as audit
@@ -16,13 +24,18 @@ from joinedup.audit.models import Action
 from joinedup.chronology import services as chronology
 from joinedup.episodes.models import Action as ActionModel
 from joinedup.episodes.models import (
+    ActionNote,
     ActionStatus,
+    Attendance,
     CriticalIncident,
     Disagreement,
+    DisagreementStep,
     Episode,
     EpisodeStatus,
+    EpisodeStatusChange,
     LeadProposal,
     Meeting,
+    OutcomeJudgement,
     TeamMember,
 )
 from joinedup.episodes.services.lead import NOT_LEAD_ROLES, NOT_LEADS
@@ -84,9 +97,15 @@ class EpisodeView:
 def episode_get(*, user: Any, episode_id: Any) -> EpisodeView:
     """One episode, for its team: everything on the episode page in a fixed number of queries."""
     episode = policy.require_episode(user, episode_id)
+    # Each list's own rows with what they point at joined in (a Prefetch of a select_related),
+    # rather than one more query per step of "attendance__member__practitioner".
     episode = (
         Episode.objects.select_related("lead_professional__organisation", "closure")
-        .prefetch_related("persons", "status_history__by", "requests")
+        .prefetch_related(
+            "persons",
+            Prefetch("status_history", EpisodeStatusChange.objects.select_related("by")),
+            "requests",
+        )
         .get(pk=episode.pk)
     )
     members = list(
@@ -97,16 +116,26 @@ def episode_get(*, user: Any, episode_id: Any) -> EpisodeView:
     actions = list(
         episode.actions.select_related(
             "owner__practitioner", "owner__person", "outcome"
-        ).prefetch_related("notes__author")
+        ).prefetch_related(Prefetch("notes", ActionNote.objects.select_related("author")))
     )
     meetings = list(
         episode.meetings.prefetch_related(
-            "attendance__member__practitioner", "attendance__member__person", "judgements__outcome"
+            Prefetch(
+                "attendance",
+                Attendance.objects.select_related("member__practitioner", "member__person"),
+            ),
+            Prefetch("judgements", OutcomeJudgement.objects.select_related("outcome")),
         )
     )
+    steps = Prefetch("steps", DisagreementStep.objects.select_related("by"))
     decisions = list(
         episode.decisions.select_related("taken_by").prefetch_related(
-            "disagreements__raised_by__practitioner", "disagreements__steps__by"
+            Prefetch(
+                "disagreements",
+                Disagreement.objects.select_related("raised_by__practitioner").prefetch_related(
+                    steps
+                ),
+            )
         )
     )
     audit.record(
@@ -263,7 +292,7 @@ def my_work(*, user: Any, horizon_days: int = 14, page: Any = 1) -> MyWork:
     meetings_coming = [loaded[pk] for pk in coming[:LIST_LIMIT]]
     open_actions = (
         ActionModel.objects.filter(
-            owner__practitioner=user, owner__left_at__isnull=True, episode_id__in=open_ids
+            owner__practitioner=user, owner__left_at__isnull=True, episode_id__any_of=open_ids
         )
         .exclude(status__in=[ActionStatus.DONE, ActionStatus.NOT_DONE])
         .select_related("episode")
@@ -278,7 +307,7 @@ def my_work(*, user: Any, horizon_days: int = 14, page: Any = 1) -> MyWork:
     prefetch_related_objects([*actions_overdue, *actions_due], "episode__persons")
     disagreements = list(
         Disagreement.objects.filter(
-            decision__episode_id__in=open_ids, status=Disagreement.Status.OPEN
+            decision__episode_id__any_of=open_ids, status=Disagreement.Status.OPEN
         )
         .select_related("decision__episode", "raised_by__practitioner")
         .prefetch_related("decision__episode__persons")

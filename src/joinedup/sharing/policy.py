@@ -256,7 +256,7 @@ def open_episodes_visible_to(user: Any) -> QuerySet[Episode]:
     if not is_practitioner(user):
         return Episode.objects.none()
     ids = list(visibility.visible_episode_ids(user).values_list("pk", flat=True))
-    return Episode.objects.filter(pk__in=ids).exclude(status="closed").order_by()
+    return Episode.objects.filter(pk__any_of=ids).exclude(status="closed").order_by()
 
 
 def may_edit_episode(user: Any, episode: Episode) -> bool:
