@@ -6,8 +6,14 @@ Used by `make bench-scale` (benchmarks/scale.py); on its own:
     python benchmarks/load.py postgres://postgres@127.0.0.1:5432/bench_1m --users 20 --duration 60
 
 The signed-in sessions are made in the database beforehand (as the test client does), so the
-measurement is of the pages, not of password hashing. Only the loopback address is ever sent
-a request.
+measurement is of the pages, not of password hashing, and every page of the mix is asked for a
+few times before the clock starts (a server in use is warm). Only the loopback address is ever
+sent a request.
+
+The latency target is the paced run's: 20 users offering 40 requests/s in all. Back to back,
+20 users who each send the next request as soon as the last is answered always keep 20
+requests in the server, so each waits about 20 / throughput seconds (Little's law: 0.4 s at 50
+requests/s); that run measures the server's capacity.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import math
 import os
 import random
 import statistics
@@ -106,23 +113,34 @@ def _user(
     out: Any,
     interval: float = 0.0,
 ) -> None:
-    """One user's requests until `until`: back to back, or one every `interval` seconds.
+    """One user's requests until `until` (a `time.perf_counter()` time): back to back, or one
+    every `interval` seconds.
 
     Paced, each request has its planned start time, and its time is counted from then: a
     request that had to wait for the one before (the server fell behind) counts that wait too,
-    so a slow server is not hidden by users who politely slowed down with it."""
+    so a slow server is not hidden by users who politely slowed down with it. A request due
+    within the run that could not even be sent before the run ended (the user was still waiting
+    for earlier answers) is counted as missed: what the server did not keep up with."""
     rng = random.Random(seed)
     weights = [w for w, _, _ in MIX]
     connection = http.client.HTTPConnection(HOST, port, timeout=30)
     planned = time.perf_counter() + rng.uniform(0, interval)  # users do not start in step
-    while time.monotonic() < until and len(out["samples"]) < MAX_REQUESTS:
+    while len(out["samples"]) < MAX_REQUESTS:
         _, actor, path = rng.choices(MIX, weights)[0]
         headers = {"Host": HOST, "Cookie": f"sessionid={cookies[actor]}"}
         if interval:
+            if planned >= until:
+                break  # due after the run: not part of it
+            if time.perf_counter() >= until:
+                with out["lock"]:
+                    out["missed"] += math.ceil((until - planned) / interval)
+                break
             time.sleep(max(0.0, planned - time.perf_counter()))
             began = planned
             planned += interval
         else:
+            if time.perf_counter() >= until:
+                break
             began = time.perf_counter()
         try:
             connection.request("GET", path.format(**fill), headers=headers)
@@ -172,6 +190,7 @@ def run(
     )
     try:
         _wait_until_up(port)
+        _warm(port, sessions, workers)
         return [_measure(port, sessions, users, duration, workers, rate) for rate in rates]
     finally:
         server.terminate()
@@ -182,12 +201,29 @@ def run(
             server.wait()
 
 
+def _warm(port: int, sessions: dict, workers: int) -> None:
+    """Every page of the mix a few times for each worker, not measured: a server in use has
+    its templates compiled and its database connections open (the first request of each
+    worker pays for both, a few hundred milliseconds)."""
+    connection = http.client.HTTPConnection(HOST, port, timeout=30)
+    for _ in range(2 * workers):
+        for _, actor, path in MIX:
+            headers = {"Host": HOST, "Cookie": f"sessionid={sessions['cookies'][actor]}"}
+            try:
+                connection.request("GET", path.format(**sessions["fill"]), headers=headers)
+                connection.getresponse().read()
+            except (OSError, http.client.HTTPException):
+                connection.close()
+                connection = http.client.HTTPConnection(HOST, port, timeout=30)
+    connection.close()
+
+
 def _measure(
     port: int, sessions: dict, users: int, duration: int, workers: int, rate: float
 ) -> dict:
-    out: dict[str, Any] = {"samples": [], "errors": {}, "lock": threading.Lock()}
+    out: dict[str, Any] = {"samples": [], "errors": {}, "missed": 0, "lock": threading.Lock()}
     load_before = os.getloadavg()
-    began = time.monotonic()
+    began = time.perf_counter()
     until = began + duration
     interval = users / rate if rate else 0.0
     threads = [
@@ -201,8 +237,11 @@ def _measure(
         thread.start()
     for thread in threads:
         thread.join()
-    elapsed = time.monotonic() - began
+    elapsed = time.perf_counter() - began
     samples = sorted(out["samples"])
+    # Paced, the rate is of the requests due within the run, over the run's length: all of them
+    # answered is the offered rate, and every one missed lowers it. (Over `elapsed`, the last
+    # answers' own time would count against the rate.) Back to back, over the time taken.
     cuts = statistics.quantiles(samples, n=100, method="inclusive")
     return {
         "users": users,
@@ -210,7 +249,8 @@ def _measure(
         "rate": rate,
         "seconds": round(elapsed, 1),
         "requests": len(samples),
-        "per_second": len(samples) / elapsed,
+        "missed": out["missed"],
+        "per_second": len(samples) / (duration if rate else elapsed),
         "p50": cuts[49],
         "p95": cuts[94],
         "p99": cuts[98],
@@ -224,9 +264,18 @@ def report(results: list[dict]) -> list[str]:
     lines = []
     for r in results:
         met = r["per_second"] >= 40 and r["p95"] <= 250 and not r["errors"]
+        # Back to back, 20 users always have 20 requests waiting: each waits for the others
+        # (about users / rate), so the run measures the most the server gives, not its latency.
+        verdict = (
+            f"target >= 40 requests/s with p95 <= 250 ms: {'met' if met else 'NOT met'}"
+            if r["rate"]
+            else "the server's capacity (the latency target is the paced run's); >= 40 "
+            f"requests/s: {'yes' if r['per_second'] >= 40 and not r['errors'] else 'no'}"
+        )
         how = (
             f"paced at {r['rate']:g} requests/s in all (each user one request every "
-            f"{r['users'] / r['rate']:.2f} s, timed from when it was due)"
+            f"{r['users'] / r['rate']:.2f} s, timed from when it was due; the rate is of the "
+            f"requests due in the run, {r['missed']:,} of them never sent)"
             if r["rate"]
             else "back to back (each user's next request as soon as the last answered)"
         )
@@ -235,7 +284,7 @@ def report(results: list[dict]) -> list[str]:
             f"{r['workers']} workers on {HOST}, {r['seconds']} s: {r['requests']:,} requests, "
             f"{r['per_second']:.1f} requests/s, p50 {r['p50']:.0f} ms, p95 {r['p95']:.0f} ms, "
             f"p99 {r['p99']:.0f} ms, errors {r['errors'] or 'none'}; "
-            f"target >= 40 requests/s with p95 <= 250 ms: {'met' if met else 'NOT met'}; "
+            f"{verdict}; "
             f"load average before {r['load_before']}, after {r['load_after']}"
         )
     return lines
