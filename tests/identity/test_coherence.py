@@ -83,3 +83,24 @@ def test_a_tie_between_best_links_does_not_depend_on_the_engines_order():
     first, second = cluster(data, edges, 0.9), cluster(data, edges[::-1], 0.9)
     assert first.person == second.person
     assert first.released == second.released == 1
+
+
+def test_whether_given_names_agree_by_a_swap_is_asked_of_each_pair():
+    # Taylor / Amelia agree as a swap only where the family names are swapped too; what one
+    # pair answered is not remembered for another pair with the same given names.
+    data = records(
+        ("gp", "Amelia", "Taylor-Stewart", "2019-08-11", "F", "", "", ""),
+        ("police", "TAYLOR-STEWART", "AMELIA", "2019-08-11", "F", "", "", ""),
+        ("school", "Amelia", "Jones", "2019-08-11", "F", "", "", ""),
+        ("housing", "Taylor", "Brown", "2019-08-11", "F", "", "", ""),
+    )
+    assert data.names_agree(0, 1)
+    assert not data.names_agree(2, 3)
+    plain = records(
+        ("gp", "Robin", "Morrison", "2012-01-02", "", "", "", ""),
+        ("police", "Morrison", "Robin", "2012-01-02", "", "", "", ""),
+        ("school", "Robin", "Smith", "2012-01-02", "", "", "", ""),
+        ("housing", "Morrison", "Jones", "2012-01-02", "", "", "", ""),
+    )
+    assert plain.names_agree(0, 1)
+    assert not plain.names_agree(2, 3)

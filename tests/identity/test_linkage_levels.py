@@ -72,7 +72,9 @@ def test_sql_and_python_choose_the_same_level(
 
 NAMES = [("Robin", "Morrison"), ("Morrion", "Robin"), ("Morrison", "Robin"), ("Hassan", "Ali"),
          ("Ali", "Hassan"), ("Alli", "Hasan"), ("Hasan", "Alli"), ("Li", "Ann"), ("Ann", "Lee"),
-         ("Ab", "Ba"), ("Ba", "Ab"), ("Robin", "")]  # fmt: skip
+         ("Ab", "Ba"), ("Ba", "Ab"), ("Robin", ""), ("Amelia", "Taylor-Stewart"),
+         ("TAYLOR-STEWART", "AMELIA"), ("Stewart", "Amelia"), ("Asante", "Chinedu Sanjay"),
+         ("Chinedu", "Asante"), ("Sanjay", "Asante")]  # fmt: skip
 
 
 def test_swapped_names_sql_and_python_agree() -> None:
@@ -112,3 +114,25 @@ def test_both_names_keys_are_made_alike_in_a_batch() -> None:
     ]
     assert names_keys(given, family).to_pylist() == expected
     assert expected == ["ali|hassan", "ali|hassan", None, None]
+
+
+def test_a_swapped_double_barrelled_name_is_swapped() -> None:
+    # Written as the given name, a double-barrelled family name keeps its first part only; a
+    # middle name written after a swapped family name joins that name.
+    pairs = [
+        (("Amelia", "Taylor-Stewart"), ("TAYLOR-STEWART", "AMELIA")),
+        (("Chinedu", "Asante"), ("Asante", "Chinedu Sanjay")),
+    ]
+    for left, right in pairs:
+        x, y = (
+            normalise.normalise_record({"given_name": g, "family_name": f})
+            for g, f in (left, right)
+        )
+        assert _python_levels(cmp.GIVEN_NAME, [(x, y), (y, x)]) == [cmp.SWAPPED_LABEL] * 2
+        assert _sql_levels(cmp.GIVEN_NAME, [(x, y), (y, x)]) == [cmp.SWAPPED_LABEL] * 2
+    # Another part of the name is not a swap: Sanjay Asante is not Chinedu Asante swapped.
+    x, y = (
+        normalise.normalise_record({"given_name": g, "family_name": f})
+        for g, f in (("Sanjay", "Asante"), ("Asante", "Chinedu Sanjay"))
+    )
+    assert _python_levels(cmp.GIVEN_NAME, [(x, y)]) != [cmp.SWAPPED_LABEL]

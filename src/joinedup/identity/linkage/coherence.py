@@ -80,7 +80,13 @@ class Records:
         self.size = len(columns["given_name"])
         self._name_level: dict[tuple[str, str], bool] = {}
         self._dob_level: dict[tuple[str, str], bool] = {}
-        self._given_levels = _levels("given_name")
+        # Swapped names depend on the family names as well: asked of each pair below, so the
+        # other levels can be remembered by the two given names alone.
+        self._given_levels = [
+            (level, test)
+            for level, test in _levels("given_name")
+            if level.expr != cmp.NAMES_SWAPPED
+        ]
         self._dob_levels = _levels("date_of_birth")
 
     @classmethod
@@ -101,7 +107,7 @@ class Records:
             x, y = self.row(a), self.row(b)
             level = next(lv for lv, test in self._given_levels if test(x, y))
             known = self._name_level[key] = level.expr != cmp.ELSE
-        return known
+        return known or cmp.names_swapped(self.row(a), self.row(b))
 
     def shares_identifier(self, a: int, b: int) -> bool:
         for name in IDENTIFIERS:

@@ -274,7 +274,7 @@ def _python(expr: Expr) -> Predicate:
     if kind == "dob_year_out":
         return _dob_year_out
     if kind == "names_swapped":
-        return _names_swapped
+        return names_swapped
     if kind == "within":
         col, most = expr[1], expr[2]
         return lambda x, y: (
@@ -328,12 +328,25 @@ def _dob_year_out(x: Record, y: Record) -> bool:
     return a[5:] == b[5:] and abs(int(a[:4]) - int(b[:4])) == 1
 
 
-def _names_swapped(x: Record, y: Record) -> bool:
-    """Each name is the other's, exactly or by its consonant skeleton (a typo besides)."""
+def names_swapped(x: Record, y: Record) -> bool:
+    """Each name is the other's, exactly or by its consonant skeleton (a typo besides), or
+    each given name is the first part of the other's family name: a double-barrelled family
+    name written as the given name keeps only its first part there (Taylor-Stewart Amelia is
+    given name "taylor"), and a middle name written after a swapped family name joins it
+    (Asante Chinedu Sanjay)."""
     if (
         x["given_name"] is not None
         and x["given_name"] == y["family_name"]
         and x["family_name"] == y["given_name"]
+    ):
+        return True
+    if (
+        x["given_name"] is not None
+        and y["given_name"] is not None
+        and x["family_name"] is not None
+        and y["family_name"] is not None
+        and x["given_name"] == y["family_name"].split("-")[0]
+        and y["given_name"] == x["family_name"].split("-")[0]
     ):
         return True
     # A name too short for a skeleton has none: as in SQL, a missing one agrees with nothing.
@@ -390,6 +403,9 @@ def _splink_level(expr: Expr) -> Any:
             " AND family_name_sound_l = given_name_sound_r)"
             f" OR ({_one_edit_apart('given_name_l', 'family_name_r')}"
             f" AND {_one_edit_apart('family_name_l', 'given_name_r')})"
+            # split_part is the same in DuckDB and Spark.
+            " OR (given_name_l = split_part(family_name_r, '-', 1)"
+            " AND given_name_r = split_part(family_name_l, '-', 1))"
         ),
         "within": lambda: cll.CustomLevel(f"abs({expr[1]}_l - {expr[1]}_r) <= {int(expr[2])}"),
         "household_null": lambda: cll.CustomLevel(
