@@ -74,7 +74,8 @@ NAMES = [("Robin", "Morrison"), ("Morrion", "Robin"), ("Morrison", "Robin"), ("H
          ("Ali", "Hassan"), ("Alli", "Hasan"), ("Hasan", "Alli"), ("Li", "Ann"), ("Ann", "Lee"),
          ("Ab", "Ba"), ("Ba", "Ab"), ("Robin", ""), ("Amelia", "Taylor-Stewart"),
          ("TAYLOR-STEWART", "AMELIA"), ("Stewart", "Amelia"), ("Asante", "Chinedu Sanjay"),
-         ("Chinedu", "Asante"), ("Sanjay", "Asante")]  # fmt: skip
+         ("Chinedu", "Asante"), ("Sanjay", "Asante"), ("Wojciech", "Jackson"),
+         ("Jackson", "Wojtek"), ("Jackson", "Tomek")]  # fmt: skip
 
 
 def test_swapped_names_sql_and_python_agree() -> None:
@@ -116,12 +117,14 @@ def test_both_names_keys_are_made_alike_in_a_batch() -> None:
     assert expected == ["ali|hassan", "ali|hassan", None, None]
 
 
-def test_a_swapped_double_barrelled_name_is_swapped() -> None:
+def test_a_swapped_double_barrelled_name_or_familiar_form_is_swapped() -> None:
     # Written as the given name, a double-barrelled family name keeps its first part only; a
-    # middle name written after a swapped family name joins that name.
+    # middle name written after a swapped family name joins that name; a familiar form written
+    # as the family name is still that form.
     pairs = [
         (("Amelia", "Taylor-Stewart"), ("TAYLOR-STEWART", "AMELIA")),
         (("Chinedu", "Asante"), ("Asante", "Chinedu Sanjay")),
+        (("Wojciech", "Jackson"), ("Jackson", "Wojtek")),  # a familiar form, swapped
     ]
     for left, right in pairs:
         x, y = (

@@ -42,8 +42,8 @@ HARD_RULES = (
 IDENTIFIERS = ("nhs_number", "upn", "other_id")
 NAMES_DIFFER = "no record of the other cluster agrees on the given name and date of birth"
 DIFFERENT_PERSON = "dates of birth and given names differ, and no identifier is shared"
-ATTRIBUTES = ("source", "given_name", "given_name_groups", "given_name_sound", "family_name",
-              "family_name_sound",
+ATTRIBUTES = ("source", "given_name", "given_name_groups", "given_name_canon",
+              "given_name_sound", "family_name", "family_name_canon", "family_name_sound",
               "date_of_birth", "dob_days", "sex", "nhs_number", "upn", "other_id")  # fmt: skip
 
 

@@ -329,11 +329,12 @@ def _dob_year_out(x: Record, y: Record) -> bool:
 
 
 def names_swapped(x: Record, y: Record) -> bool:
-    """Each name is the other's, exactly or by its consonant skeleton (a typo besides), or
-    each given name is the first part of the other's family name: a double-barrelled family
-    name written as the given name keeps only its first part there (Taylor-Stewart Amelia is
-    given name "taylor"), and a middle name written after a swapped family name joins it
-    (Asante Chinedu Sanjay)."""
+    """Each name is the other's, exactly or by its consonant skeleton (a typo besides), or in
+    formal form, each given name against the first part of the other's family name: a
+    double-barrelled family name written as the given name keeps only its first part there
+    (Taylor-Stewart Amelia is given name "taylor"), a middle name written after a swapped
+    family name joins it (Asante Chinedu Sanjay), and a familiar form stays familiar when
+    written as the family name (Jackson Wojtek, Wojciech Jackson)."""
     if (
         x["given_name"] is not None
         and x["given_name"] == y["family_name"]
@@ -341,12 +342,9 @@ def names_swapped(x: Record, y: Record) -> bool:
     ):
         return True
     if (
-        x["given_name"] is not None
-        and y["given_name"] is not None
-        and x["family_name"] is not None
-        and y["family_name"] is not None
-        and x["given_name"] == y["family_name"].split("-")[0]
-        and y["given_name"] == x["family_name"].split("-")[0]
+        x["given_name_canon"] is not None
+        and x["given_name_canon"] == y["family_name_canon"]
+        and y["given_name_canon"] == x["family_name_canon"]
     ):
         return True
     # A name too short for a skeleton has none: as in SQL, a missing one agrees with nothing.
@@ -403,9 +401,8 @@ def _splink_level(expr: Expr) -> Any:
             " AND family_name_sound_l = given_name_sound_r)"
             f" OR ({_one_edit_apart('given_name_l', 'family_name_r')}"
             f" AND {_one_edit_apart('family_name_l', 'given_name_r')})"
-            # split_part is the same in DuckDB and Spark.
-            " OR (given_name_l = split_part(family_name_r, '-', 1)"
-            " AND given_name_r = split_part(family_name_l, '-', 1))"
+            " OR (given_name_canon_l = family_name_canon_r"
+            " AND family_name_canon_l = given_name_canon_r)"
         ),
         "within": lambda: cll.CustomLevel(f"abs({expr[1]}_l - {expr[1]}_r) <= {int(expr[2])}"),
         "household_null": lambda: cll.CustomLevel(

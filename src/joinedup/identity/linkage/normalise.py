@@ -240,6 +240,15 @@ def given_name_canonical(name: str | None) -> str | None:
     return nickname_groups().get(name, (name,))[0]
 
 
+def family_name_canonical(name: str | None) -> str | None:
+    """The family name's first part as a given name's formal form, for names written the
+    wrong way round: Jackson Wojtek (family name "wojtek" -> wojciech) against Wojciech
+    Jackson, and Taylor-Stewart Amelia (given name "taylor") against Amelia Taylor-Stewart."""
+    if name is None:
+        return None
+    return given_name_canonical(name.split("-")[0])
+
+
 # Raw input column -> the function that normalises it (None means missing or invalid).
 FIELD_NORMALISERS = {
     "given_name": given_name,
@@ -275,6 +284,7 @@ def derived_fields(row: dict[str, str | None]) -> dict[str, object]:
         "given_name_canon": given_name_canonical(given),
         "given_name_sound": sound_key(given),
         "family_name_parts": family_name_parts(family),
+        "family_name_canon": family_name_canonical(family),
         "family_name_sound": sound_key(family),
         "dob_days": dob_days(dob),
         "names_key": names_key(given, family),

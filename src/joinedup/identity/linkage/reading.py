@@ -147,6 +147,7 @@ DERIVED = (
     ("given_name_canon", "given_name", normalise.given_name_canonical, pa.string()),
     ("given_name_sound", "given_name", normalise.sound_key, pa.string()),
     ("family_name_parts", "family_name", normalise.family_name_parts, pa.list_(pa.string())),
+    ("family_name_canon", "family_name", normalise.family_name_canonical, pa.string()),
     ("family_name_sound", "family_name", normalise.sound_key, pa.string()),
     ("dob_days", "date_of_birth", normalise.dob_days, pa.int64()),
     ("birth_year", "date_of_birth", lambda d: d[:4] if d else None, pa.string()),
