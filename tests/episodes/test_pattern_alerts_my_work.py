@@ -215,3 +215,29 @@ def test_my_work_costs_the_same_queries_for_many_alerts(
     assert second.pk
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(reverse("episodes:my-work"))
+
+
+def test_my_work_audits_every_family_it_names_not_only_the_page_of_families(
+    client, teacher, child, open_episode, monkeypatch
+):
+    # A second team, off the first page of families, with a critical incident waiting for the
+    # lead: the incident names that family on My work, so the read is audited with its persons.
+    sibling = factories.person("Leo", "Jones")
+    factories.involvement(teacher.organisation, sibling)
+    from joinedup.episodes.services import episode_open_practitioner_led
+    from joinedup.episodes.services.disagreements import incident_record
+
+    second = episode_open_practitioner_led(actor=teacher, persons=[sibling])
+    incident_record(
+        actor=teacher,
+        episode=second,
+        kind="missing",
+        occurred_at=timezone.now() - timedelta(hours=1),
+        description="Not home overnight.",
+    )
+    monkeypatch.setattr(selectors, "MY_FAMILIES_PER_PAGE", 1)
+    work = selectors.my_work(user=teacher)
+    assert [e.pk for e in work.my_families.object_list] == [open_episode.pk]
+    assert [i.episode.family_label for i in work.incidents_to_acknowledge] == ["Leo Jones"]
+    event = AccessEvent.objects.filter(object_type="episodes.my_work").latest("seq")
+    assert set(event.person_ids) == {child.pk, sibling.pk}

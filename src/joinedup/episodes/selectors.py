@@ -266,7 +266,7 @@ def my_work(*, user: Any, horizon_days: int = 14, page: Any = 1) -> MyWork:
     A practitioner may be in hundreds of teams (a duty team's manager, an early-help
     coordinator): the families are paged, and the reviews overdue and coming and the actions
     overdue and due are the first LIST_LIMIT of each with their totals, so the page costs the
-    same whatever the caseload. The audit names the persons of the families and actions shown."""
+    same whatever the caseload. The audit names the persons of every family shown."""
     today = timezone.localdate()
     horizon = today + timedelta(days=horizon_days)
     # The policy is asked once, with each open team's next review: every list below is of
@@ -304,21 +304,42 @@ def my_work(*, user: Any, horizon_days: int = 14, page: Any = 1) -> MyWork:
     )
     actions_overdue = list(actions_overdue_qs[:LIST_LIMIT])
     actions_due = list(actions_due_qs[:LIST_LIMIT])
-    prefetch_related_objects([*actions_overdue, *actions_due], "episode__persons")
     disagreements = list(
         Disagreement.objects.filter(
             decision__episode_id__any_of=open_ids, status=Disagreement.Status.OPEN
         )
         .select_related("decision__episode", "raised_by__practitioner")
-        .prefetch_related("decision__episode__persons")
         .order_by("level_due_at")
     )
+    incidents = list(
+        CriticalIncident.objects.filter(
+            episode__lead_professional=user, acknowledged_at__isnull=True
+        ).select_related("episode")
+    )
+    lead_proposals = list(
+        LeadProposal.objects.filter(
+            proposed=user, status=LeadProposal.Status.WAITING
+        ).select_related("episode", "proposed_by")
+    )
+    # Every list names its families: their persons are read once, for the teams not already
+    # loaded above, rather than once per list.
+    holders = [
+        *((a, "episode") for a in [*actions_overdue, *actions_due]),
+        *((d.decision, "episode") for d in disagreements),
+        *((i, "episode") for i in incidents),
+        *((p, "episode") for p in lead_proposals),
+    ]
+    for holder, name in holders:
+        known = loaded.get(getattr(holder, f"{name}_id"))
+        if known is not None:
+            setattr(holder, name, known)
+    named = {id(e): e for e in (getattr(h, name) for h, name in holders)}
+    prefetch_related_objects(list(named.values()), "persons")
     audit.record(
         actor=user,
         action=Action.VIEW,
         object_type="episodes.my_work",
-        persons={p.pk for e in loaded.values() for p in e.persons.all()}
-        | {p.pk for a in [*actions_overdue, *actions_due] for p in a.episode.persons.all()},
+        persons={p.pk for e in [*loaded.values(), *named.values()] for p in e.persons.all()},
     )
     return MyWork(
         actions_overdue=actions_overdue,
@@ -329,13 +350,7 @@ def my_work(*, user: Any, horizon_days: int = 14, page: Any = 1) -> MyWork:
         reviews_overdue=reviews_overdue,
         reviews_overdue_total=len(overdue),
         meetings_coming_total=len(coming),
-        incidents_to_acknowledge=list(
-            CriticalIncident.objects.filter(
-                episode__lead_professional=user, acknowledged_at__isnull=True
-            )
-            .select_related("episode")
-            .prefetch_related("episode__persons")
-        ),
+        incidents_to_acknowledge=incidents,
         disagreements=disagreements,
         requests_waiting=requests_sent_to_me(user=user),
         front_door_waiting=policy.requests_visible_to(user)
@@ -345,11 +360,7 @@ def my_work(*, user: Any, horizon_days: int = 14, page: Any = 1) -> MyWork:
         else 0,
         # Raised once and stored when the chronology entry was recorded; here only read.
         pattern_alerts=chronology.pattern_alerts_for_lead(user=user),
-        lead_proposals=list(
-            LeadProposal.objects.filter(proposed=user, status=LeadProposal.Status.WAITING)
-            .select_related("episode", "proposed_by")
-            .prefetch_related("episode__persons")
-        ),
+        lead_proposals=lead_proposals,
         escalated_to_me=list(
             Disagreement.objects.filter(managers_told=user, status=Disagreement.Status.OPEN)
             .select_related("decision__episode", "decision__taken_by", "raised_by__practitioner")
