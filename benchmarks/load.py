@@ -142,20 +142,27 @@ def _user(
             if time.perf_counter() >= until:
                 break
             began = time.perf_counter()
-        try:
-            connection.request("GET", path.format(**fill), headers=headers)
-            response = connection.getresponse()
-            response.read()
-            status = response.status
-        except (OSError, http.client.HTTPException):
-            connection.close()
-            connection = http.client.HTTPConnection(HOST, port, timeout=30)
-            status = 0
+        connection, status = _get(connection, port, path.format(**fill), headers)
         with out["lock"]:
             out["samples"].append((time.perf_counter() - began) * 1000)
             if status != 200:
                 out["errors"][status] = out["errors"].get(status, 0) + 1
     connection.close()
+
+
+def _get(
+    connection: http.client.HTTPConnection, port: int, path: str, headers: dict[str, str]
+) -> tuple[http.client.HTTPConnection, int]:
+    """One GET: the connection to use next (a new one after a failure) and the status (0 when
+    the request failed)."""
+    try:
+        connection.request("GET", path, headers=headers)
+        response = connection.getresponse()
+        response.read()
+        return connection, response.status
+    except (OSError, http.client.HTTPException):
+        connection.close()
+        return http.client.HTTPConnection(HOST, port, timeout=30), 0
 
 
 def run(
@@ -209,12 +216,7 @@ def _warm(port: int, sessions: dict, workers: int) -> None:
     for _ in range(2 * workers):
         for _, actor, path in MIX:
             headers = {"Host": HOST, "Cookie": f"sessionid={sessions['cookies'][actor]}"}
-            try:
-                connection.request("GET", path.format(**sessions["fill"]), headers=headers)
-                connection.getresponse().read()
-            except (OSError, http.client.HTTPException):
-                connection.close()
-                connection = http.client.HTTPConnection(HOST, port, timeout=30)
+            connection, _ = _get(connection, port, path.format(**sessions["fill"]), headers)
     connection.close()
 
 
