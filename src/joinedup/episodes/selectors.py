@@ -323,23 +323,22 @@ def my_work(*, user: Any, horizon_days: int = 14, page: Any = 1) -> MyWork:
     )
     # Every list names its families: their persons are read once, for the teams not already
     # loaded above, rather than once per list.
-    holders = [
-        *((a, "episode") for a in [*actions_overdue, *actions_due]),
-        *((d.decision, "episode") for d in disagreements),
-        *((i, "episode") for i in incidents),
-        *((p, "episode") for p in lead_proposals),
+    holders: list[Any] = [  # each points at its episode
+        *actions_overdue,
+        *actions_due,
+        *(d.decision for d in disagreements),
+        *incidents,
+        *lead_proposals,
     ]
-    for holder, name in holders:
-        known = loaded.get(getattr(holder, f"{name}_id"))
-        if known is not None:
-            setattr(holder, name, known)
-    named = {id(e): e for e in (getattr(h, name) for h, name in holders)}
-    prefetch_related_objects(list(named.values()), "persons")
+    for holder in holders:
+        holder.episode = loaded.get(holder.episode_id, holder.episode)
+    named = [holder.episode for holder in holders]
+    prefetch_related_objects(named, "persons")
     audit.record(
         actor=user,
         action=Action.VIEW,
         object_type="episodes.my_work",
-        persons={p.pk for e in [*loaded.values(), *named.values()] for p in e.persons.all()},
+        persons={p.pk for e in [*loaded.values(), *named] for p in e.persons.all()},
     )
     return MyWork(
         actions_overdue=actions_overdue,
