@@ -335,12 +335,8 @@ def names_swapped(x: Record, y: Record) -> bool:
     (Taylor-Stewart Amelia is given name "taylor"), a middle name written after a swapped
     family name joins it (Asante Chinedu Sanjay), and a familiar form stays familiar when
     written as the family name (Jackson Wojtek, Wojciech Jackson)."""
-    if (
-        x["given_name"] is not None
-        and x["given_name"] == y["family_name"]
-        and x["family_name"] == y["given_name"]
-    ):
-        return True
+    # Exactly swapped names agree here too: a given name has no hyphen to split on, and one
+    # name has one formal form.
     if (
         x["given_name_canon"] is not None
         and x["given_name_canon"] == y["family_name_canon"]
@@ -396,13 +392,12 @@ def _splink_level(expr: Expr) -> Any:
             " - cast(substr(date_of_birth_r, 1, 4) AS int)) = 1"
         ),
         "names_swapped": lambda: cll.CustomLevel(
-            "(given_name_l = family_name_r AND family_name_l = given_name_r)"
+            "(given_name_canon_l = family_name_canon_r"
+            " AND family_name_canon_l = given_name_canon_r)"
             " OR (given_name_sound_l = family_name_sound_r"
             " AND family_name_sound_l = given_name_sound_r)"
             f" OR ({_one_edit_apart('given_name_l', 'family_name_r')}"
             f" AND {_one_edit_apart('family_name_l', 'given_name_r')})"
-            " OR (given_name_canon_l = family_name_canon_r"
-            " AND family_name_canon_l = given_name_canon_r)"
         ),
         "within": lambda: cll.CustomLevel(f"abs({expr[1]}_l - {expr[1]}_r) <= {int(expr[2])}"),
         "household_null": lambda: cll.CustomLevel(
