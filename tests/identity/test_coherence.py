@@ -104,3 +104,56 @@ def test_whether_given_names_agree_by_a_swap_is_asked_of_each_pair():
     )
     assert plain.names_agree(0, 1)
     assert not plain.names_agree(2, 3)
+
+
+def test_a_keying_error_in_the_date_of_birth_is_outvoted_by_records_that_agree():
+    # FEBRL-style corruption: one record's date of birth is wrong, another's given name is
+    # keyed with a typo; and a given name with two letters turned round is no sibling's.
+    data = records(
+        ("A", "Finlay", "White", "1970-03-09", "", "", "", "1233871"),
+        ("B", "Finlay", "White", "1970-03-09", "", "", "", "1233871"),
+        ("C", "Finlhy", "White", "1970-03-09", "", "", "", ""),
+        ("D", "Finlay", "White", "1956-06-28", "", "", "", "1233871"),
+        ("E", "Filnay", "White", "1964-01-21", "", "", "", ""),
+    )
+    assert data.different_person(2, 3)  # Finlhy and Finlay, born years apart: siblings?
+    assert not data.different_person(0, 4)  # Finlay and Filnay: a keying error
+    edges = [(0, 1, 0.99, False), (1, 2, 0.99, False), (0, 3, 0.98, False)]
+    done = cluster(data, edges, 0.9)
+    # Two records confirm D by the shared identifier against the one that conflicts.
+    assert done.person[0] == done.person[1] == done.person[2] == done.person[3]
+    assert not done.refusals
+
+
+def test_a_sibling_is_not_outvoted_by_records_without_a_date_of_birth():
+    data = records(
+        ("gp", "Ava", "Lewandowski", "2017-01-05", "F", "", "", ""),
+        ("police", "Ava", "Lewandowski", "", "F", "", "", ""),
+        ("housing", "Ava", "Lewandowski", "", "F", "", "", ""),
+        ("school", "Evie", "Lewandowski", "2019-05-01", "F", "", "", ""),
+        ("food bank", "Evie", "Lewandowski", "", "F", "", "", ""),
+    )
+    edges = [(0, 1, 0.99, False), (1, 2, 0.99, False), (3, 4, 0.99, False),
+             (2, 4, 0.95, False)]  # fmt: skip
+    done = cluster(data, edges, 0.9)
+    assert done.person[0] == done.person[1] == done.person[2] != done.person[3]
+    assert done.refusals[0].rule == DIFFERENT_PERSON
+
+
+def test_where_the_data_hold_twins_a_lone_pair_with_different_names_is_not_released():
+    data = records(
+        ("gp", "Amelia", "Hart", "2016-02-02", "F", "", "", ""),
+        ("school", "Amelia", "Hart", "2016-02-02", "F", "", "", ""),
+        ("gp", "Isla", "Hart", "2016-02-02", "F", "", "", ""),
+        ("school", "Isla", "Hart", "2016-02-02", "F", "", "", ""),
+        # Each the other's only match, like a mistyped name: but the data hold twins.
+        ("gp", "Priya", "Harris", "2014-07-27", "F", "", "", ""),
+        ("housing", "Ava", "Harris", "2014-07-27", "F", "", "", ""),
+    )
+    edges = [(0, 1, 0.99, False), (2, 3, 0.99, False), (1, 2, 0.97, True), (0, 3, 0.96, True),
+             (4, 5, 0.98, True)]  # fmt: skip
+    done = cluster(data, edges, 0.9)
+    assert done.released == 0 and done.person[4] != done.person[5]
+    # Without the twins in sight, the lone pair is released as a mistyped name.
+    alone = cluster(data, [(4, 5, 0.98, True)], 0.9)
+    assert alone.released == 1 and alone.person[4] == alone.person[5]

@@ -10,7 +10,11 @@ would hold records that cannot be one person:
   person can put them together, through the review queue);
 - two records, sharing no identifier, whose dates of birth clearly differ (at "All other
   comparisons") and whose given names are not the same: siblings, even when one name is a
-  typo or a nickname of the other (Tom and Tim, Alfie and Freddie);
+  typo or a nickname of the other (Tom and Tim, Alfie and Freddie), but not two letters
+  turned round (Amber, Ambre), which no parent's choice of names explains; unless more
+  pairs of records across the two clusters confirm each other (a shared identifier, or the
+  given name and date of birth agreeing) than conflict so: one record's mistyped date of
+  birth is outvoted, while a sibling's records find no such confirmation;
 - a record with a given name that no named record of the other cluster vouches for, by a shared
   identifier or by a given name that agrees at any level (a nickname or another spelling
   included) with a date of birth that does not clearly differ: a twin, or a sibling chained in
@@ -22,7 +26,8 @@ best match, the two come from different agencies (unless all come from one), the
 sexes agree, and not both have
 a match whose given name does agree (which two twins' own records would give). Without twins in the
 data (FEBRL's name corruptions) such pairs then link; twins, whose own records find each other,
-stay apart.
+stay apart. Where such twins in sight are most of the held pairs, the data hold twins, and
+nothing is released: a twin whose own records are few looks just like a mistyped name.
 
 Every refusal is kept, with the rule that fired, to explain the outcome.
 """
@@ -138,11 +143,18 @@ class Records:
 
     def different_person(self, a: int, b: int) -> bool:
         """Dates of birth clearly differ and the given names are not the same: a sibling (Tom
-        and Tim, Alfie and Freddie), not a typo."""
+        and Tim, Alfie and Freddie), not a typo.
+
+        The same name keyed with two letters turned round (Amber, Ambre) is the same: no
+        parent names a second child so."""
         given = self.columns["given_name"]
         if given[a] is None or given[b] is None or given[a] == given[b]:
             return False
-        return self.dates_agree(a, b) is False and not self.shares_identifier(a, b)
+        return (
+            self.dates_agree(a, b) is False
+            and not self.shares_identifier(a, b)
+            and not _letters_turned(given[a], given[b])
+        )
 
     def supports(self, a: int, b: int) -> bool:
         """a vouches for b: a shared identifier, or the given name agrees and the date of birth
@@ -151,9 +163,29 @@ class Records:
             return True
         return self.names_agree(a, b) and self.dates_agree(a, b) is not False
 
+    def confirms(self, a: int, b: int) -> bool:
+        """a vouches for b on evidence a sibling's record would not give: a shared identifier,
+        or the given name and the date of birth agree."""
+        if self.shares_identifier(a, b):
+            return True
+        return self.dates_agree(a, b) is True and self.names_agree(a, b)
+
     def sexes_differ(self, a: int, b: int) -> bool:
         sex = self.columns["sex"]
         return sex[a] is not None and sex[b] is not None and sex[a] != sex[b]
+
+
+def _letters_turned(x: str, y: str) -> bool:
+    """The two differ only by two neighbouring letters in the other order."""
+    if len(x) != len(y):
+        return False
+    differ = [i for i, (p, q) in enumerate(zip(x, y, strict=True)) if p != q]
+    return (
+        len(differ) == 2
+        and differ[1] == differ[0] + 1
+        and x[differ[0]] == y[differ[1]]
+        and x[differ[1]] == y[differ[0]]
+    )
 
 
 def join_conflict(
@@ -163,13 +195,18 @@ def join_conflict(
 
     `vouched`: a released pair, whose two records support each other despite their names."""
     given = records.columns["given_name"]
+    siblings: list[tuple[int, int]] = []
     for b in small:
         for a in big:
             rule = records.hard_conflict(a, b)
             if rule:
                 return rule, (a, b)
             if records.different_person(a, b):
-                return DIFFERENT_PERSON, (a, b)
+                siblings.append((a, b))
+    if siblings:
+        vouching = sum(records.confirms(a, b) for b in small for a in big)
+        if len(siblings) >= vouching:
+            return DIFFERENT_PERSON, siblings[0]
     named = [a for a in big if given[a] is not None]
     for b in small:
         if given[b] is None or not named:
@@ -192,6 +229,13 @@ def _released(records: Records, edges: list[tuple[int, int, float, bool]]) -> se
                 best[end] = key
         if not held and records.names_agree(a, b):
             agreeing.update((a, b))
+    # Held pairs whose two records both have a link whose given name agrees are twins in
+    # sight. Where they are most of the held pairs, the data hold twins, and a held pair
+    # without its twin's records is more likely a twin than a mistyped name: none is released.
+    held = [(a, b) for a, b, _, is_held in edges if is_held]
+    twins = sum(a in agreeing and b in agreeing for a, b in held)
+    if held and twins * 2 >= len(held):
+        return set()
     released = set()
     source = records.columns["source"]
     # One agency's two records with clearly different given names are most likely twins, when
