@@ -89,10 +89,38 @@ def test_a_home_is_its_house_number_and_street_name() -> None:
     from joinedup.identity.linkage.reading import rare_keys
 
     assert normalise.home_key(normalise.address("12 Cedar Avenue")) == "12 cedar"
-    assert normalise.home_key(normalise.address("Flat 3, 12 Cedar Ave")) == "3 cedar"
+    # A flat is its building's number and its own, written first or last.
+    assert normalise.home_key(normalise.address("Flat 3, 12 Cedar Ave")) == "12/3 cedar"
+    assert normalise.home_key(normalise.address("12 Cedar Ave, Flat 3")) == "12/3 cedar"
+    assert normalise.home_key(normalise.address("Flat 4, 12 Cedar Ave")) == "12/4 cedar"
+    # A place called a flat (Kangaroo Flat, Captains Flat) is no flat's number.
+    assert normalise.address_number(normalise.address("7 Bulloo Pl, Kangaroo Flat 4621 WA")) == "7"
     assert normalise.home_key(normalise.address("Rose Cottage")) is None
     assert normalise.home_key(None) is None
     # A key more records hold than the limit is a common one, and no key at all.
     keys = pa.array(["12 cedar"] * 3 + ["4 high"] + [None])
     assert rare_keys(keys, 2).to_pylist() == [None, None, None, "4 high", None]
     assert rare_keys(keys, 3).to_pylist() == keys.to_pylist()
+
+
+def test_names_swapped_in_formal_form_share_a_blocking_key(tmp_path) -> None:
+    import csv
+
+    from joinedup.identity.linkage.reading import read_records
+
+    pairs = [(("Patel", "Mati"), ("Mateusz", "Patel")),
+             (("Murphy", "Harry"), ("Harry", "Murphy-Brown"))]  # fmt: skip
+    for left, right in pairs:
+        a, b = _records(left, right)
+        assert a["names_key"] != b["names_key"]
+        assert a["names_canon_key"] == b["names_canon_key"] is not None
+    # A batch derives the same key as one record does.
+    path = tmp_path / "names.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["source", "record_id", "given_name", "family_name"])
+        for number, (given, family) in enumerate(name for pair in pairs for name in pair):
+            writer.writerow(["gp", str(number), given, family])
+    batch = read_records([path]).table["names_canon_key"].to_pylist()
+    one_by_one = [r["names_canon_key"] for pair in pairs for r in _records(*pair)]
+    assert batch == one_by_one

@@ -48,6 +48,13 @@ BLOCKING_RULES: tuple[tuple[str, ...], ...] = (
     ("names_key", "postcode"),
     # Both names swapped and one mistyped: their consonant skeletons, with the date of birth.
     ("names_sound_key", "date_of_birth"),
+    # Both names in formal form, with the date of birth: swapped with a familiar form (Patel
+    # Mati, Mateusz Patel) or with one part of a double-barrelled family name (Murphy Harry,
+    # Harry Murphy-Brown), at another address.
+    ("names_canon_key", "date_of_birth"),
+    # The same address and given name: a family name changed or mistyped, and the postcode
+    # missing.
+    ("given_name_canon", "address"),
     # Both names and the house number: a date of birth wrong or missing and a move of street.
     ("family_name", "given_name_canon", "address_number"),
     # The same home whatever else changed: a postcode mistyped or missing (one of few records

@@ -157,18 +157,32 @@ def address(raw: str) -> str | None:
     return " ".join(words) if words else None
 
 
-def address_number(text: str | None) -> str | None:
-    """The house number (or name's first word when there is no number), to tell neighbours apart."""
-    if not text:
-        return None
-    for word in text.split():
-        if any(c.isdigit() for c in word):
-            return word
-    return text.split()[0]
-
-
 # Words before the street's own name that say which part of a building it is.
 NOT_STREET_NAMES = frozenset({"flat", "apt", "unit", "room", "floor", "block", "the"})
+# Words that say the number after them is a flat's, not the building's.
+FLAT_WORDS = NOT_STREET_NAMES - {"the"}
+
+
+def address_number(text: str | None) -> str | None:
+    """The house number (or name's first word when there is no number), to tell neighbours
+    apart; with a flat's number after it, whether the flat was written first or last ("flat 6
+    136 tannery close" and "136 tannery close flat 6" are both "136/6")."""
+    if not text:
+        return None
+    words = text.split()
+    flat = None
+    if len(words) > 2 and words[0] in FLAT_WORDS and _has_digit(words[1]):
+        flat, words = words[1], words[2:]
+    elif len(words) > 2 and words[-2] in FLAT_WORDS and _has_digit(words[-1]):
+        flat, words = words[-1], words[:-2]
+    house = next((word for word in words if _has_digit(word)), None)
+    if house is None:
+        return flat or words[0]
+    return f"{house}/{flat}" if flat else house
+
+
+def _has_digit(word: str) -> bool:
+    return any(c.isdigit() for c in word)
 
 
 def street_name(text: str | None) -> str | None:
@@ -290,6 +304,7 @@ def derived_fields(row: dict[str, str | None]) -> dict[str, object]:
         "names_key": names_key(given, family),
         "rare_names_key": names_key(given, family),  # a batch nulls the common ones
         "names_sound_key": names_key(sound_key(given), sound_key(family)),
+        "names_canon_key": names_key(given_name_canonical(given), family_name_canonical(family)),
         "birth_year": dob[:4] if dob else None,
         "postcode_sector": postcode_sector(code),
         "address_number": address_number(addr),

@@ -199,6 +199,9 @@ def normalise_table(
     columns["names_sound_key"] = names_keys(
         columns["given_name_sound"], columns["family_name_sound"]
     )
+    columns["names_canon_key"] = names_keys(
+        columns["given_name_canon"], columns["family_name_canon"]
+    )
     return pa.table(columns)
 
 
