@@ -16,7 +16,7 @@ from typing import Any
 
 from joinedup.identity.linkage import comparisons as cmp
 
-MODEL_VERSION = "joinedup-linkage-6"
+MODEL_VERSION = "joinedup-linkage-7"
 DEFAULT_THRESHOLD = 0.9
 
 DESIGNS: dict[str, tuple[cmp.ComparisonSpec, ...]] = {
