@@ -219,6 +219,8 @@ def referrals_for_user(*, user: Any) -> dict[str, list[Referral]]:
     # The ids first: the policy's branches joined to the seven tables each referral is shown
     # with cost PostgreSQL more to plan (about 28 ms at 1M) than to run; by id both are quick.
     ids = list(policy.referrals_visible_to(user).values_list("pk", flat=True))
+    if not ids:  # most practitioners, most days: nothing more to build or ask
+        return {"made": [], "to_answer": []}
     visible = _referrals(Referral.objects.filter(pk__in=ids))
     mine = visible.filter(
         Q(referred_by=user) | Q(episode__in=policy.episodes_visible_to(user).values("pk"))
