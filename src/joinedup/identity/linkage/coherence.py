@@ -232,9 +232,9 @@ def _released(records: Records, edges: list[tuple[int, int, float, bool]]) -> se
     # Held pairs whose two records both have a link whose given name agrees are twins in
     # sight. Where they are most of the held pairs, the data hold twins, and a held pair
     # without its twin's records is more likely a twin than a mistyped name: none is released.
-    held = [(a, b) for a, b, _, is_held in edges if is_held]
-    twins = sum(a in agreeing and b in agreeing for a, b in held)
-    if held and twins * 2 >= len(held):
+    held_pairs = [(a, b) for a, b, _, is_held in edges if is_held]
+    twins = sum(a in agreeing and b in agreeing for a, b in held_pairs)
+    if held_pairs and twins * 2 >= len(held_pairs):
         return set()
     released = set()
     source = records.columns["source"]
