@@ -255,10 +255,13 @@ def _merged_into(person_ids: list[int]) -> dict[int, int]:
     return found
 
 
-def _consent_candidates(person_ids: list[int], on: date) -> list[ConsentRecord]:
+def _consent_candidates(
+    person_ids: list[int], on: date, now_is: dict[int, int] | None = None
+) -> list[ConsentRecord]:
     """The persons' consents in force on the day (theirs, and those made for persons merged
-    into them), newest first (three queries)."""
-    person_ids = list(_merged_into(person_ids))
+    into them), newest first (three queries, two when `now_is`, `_merged_into` of the persons,
+    is given)."""
+    person_ids = list(_merged_into(person_ids) if now_is is None else now_is)
     withdrawn = ConsentRecord.objects.filter(
         withdraws=OuterRef("pk"), event=ConsentEvent.WITHDRAWN, effective_on__lte=on
     )
@@ -297,7 +300,7 @@ def persons_facts(
     stepped_up = visibility.in_stepped_up_episode(user, ids)
     consents: dict[int, list[ConsentRecord]] = defaultdict(list)
     now_is = _merged_into(ids)
-    for record in _consent_candidates(ids, timezone.localdate()):
+    for record in _consent_candidates(ids, timezone.localdate(), now_is):
         consents[now_is[record.person_id]].append(record)
     glass = set(
         visibility.live_break_glass(user)
