@@ -293,18 +293,20 @@ def derived_fields(row: dict[str, str | None]) -> dict[str, object]:
     """The columns the model compares or blocks on that are computed from normalised fields."""
     given, family, dob = row.get("given_name"), row.get("family_name"), row.get("date_of_birth")
     code, addr = row.get("postcode"), row.get("address")
+    given_canon, family_canon = given_name_canonical(given), family_name_canonical(family)
+    given_sound, family_sound = sound_key(given), sound_key(family)
     return {
         "given_name_groups": given_name_groups(given),
-        "given_name_canon": given_name_canonical(given),
-        "given_name_sound": sound_key(given),
+        "given_name_canon": given_canon,
+        "given_name_sound": given_sound,
         "family_name_parts": family_name_parts(family),
-        "family_name_canon": family_name_canonical(family),
-        "family_name_sound": sound_key(family),
+        "family_name_canon": family_canon,
+        "family_name_sound": family_sound,
         "dob_days": dob_days(dob),
         "names_key": names_key(given, family),
         "rare_names_key": names_key(given, family),  # a batch nulls the common ones
-        "names_sound_key": names_key(sound_key(given), sound_key(family)),
-        "names_canon_key": names_key(given_name_canonical(given), family_name_canonical(family)),
+        "names_sound_key": names_key(given_sound, family_sound),
+        "names_canon_key": names_key(given_canon, family_canon),
         "birth_year": dob[:4] if dob else None,
         "postcode_sector": postcode_sector(code),
         "address_number": address_number(addr),
