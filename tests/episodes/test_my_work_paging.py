@@ -83,3 +83,78 @@ def test_the_page_and_the_api_page_through_the_families(client, teacher, many, o
     body = client.get("/api/v1/my-work").json()
     assert body["my_families"] == [] and body["reviews_overdue"] == []
     assert "Child Family" not in client.get(reverse("episodes:my-work")).content.decode()
+
+
+@pytest.fixture
+def actions(teacher, many):
+    """On the teacher's teams: 27 actions overdue (1-27 days), 3 due in the next fortnight, one
+    due later, one overdue but done."""
+    from joinedup.episodes.models import Action, TeamMember
+
+    today = timezone.localdate()
+    made = []
+    for n, episode in enumerate(many):
+        owner = TeamMember.objects.get(episode=episode, practitioner=teacher, left_at__isnull=True)
+        due_on = today - timedelta(days=n + 1) if n < 27 else today + timedelta(days=n - 26)
+        made.append(
+            Action.objects.create(
+                episode=episode,
+                text=f"Action {n:02d}",
+                owner=owner,
+                due_on=due_on,
+                created_by=teacher,
+            )
+        )
+    owner = TeamMember.objects.get(episode=many[0], practitioner=teacher, left_at__isnull=True)
+    Action.objects.create(
+        episode=many[0],
+        text="Later",
+        owner=owner,
+        due_on=today + timedelta(days=40),
+        created_by=teacher,
+    )
+    Action.objects.create(
+        episode=many[0],
+        text="Done",
+        owner=owner,
+        due_on=today - timedelta(days=3),
+        created_by=teacher,
+        status="done",
+    )
+    return made
+
+
+@pytest.mark.parametrize("read", [1000, 5])  # dates read and counted, or counted by the database
+def test_actions_overdue_and_due_are_the_first_of_each_with_their_totals(
+    teacher, actions, monkeypatch, read
+):
+    monkeypatch.setattr(selectors, "ACTIONS_READ", read)
+    work = selectors.my_work(user=teacher)
+    assert work.actions_overdue_total == 27 and work.actions_due_total == 3
+    # The most overdue first; the first LIST_LIMIT only.
+    assert [a.text for a in work.actions_overdue] == [
+        f"Action {n:02d}" for n in range(26, 26 - selectors.LIST_LIMIT, -1)
+    ]
+    assert [a.text for a in work.actions_due] == ["Action 27", "Action 28", "Action 29"]
+    # Each names its family.
+    assert work.actions_due[0].episode.family_label == "Child Family27"
+
+
+def test_the_api_summary_reads_no_lists_it_does_not_return(client, teacher, actions):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(teacher)
+    with CaptureQueriesContext(connection) as page_queries:
+        page = client.get(reverse("episodes:my-work")).content.decode()
+    assert "Action 26" in page and "The 25 most overdue of 27 actions overdue" in page
+    with CaptureQueriesContext(connection) as queries:
+        body = client.get("/api/v1/my-work").json()
+    assert body["actions_overdue_total"] == 27 and body["actions_due_total"] == 3
+    assert body["actions_due"] == [a.pk for a in actions[27:30]]
+    # Lead proposals, disagreements escalated to a manager, the caseloads of their reports:
+    # read for the page, not for the API.
+    page_read = " ".join(q["sql"] for q in page_queries.captured_queries)
+    read = " ".join(q["sql"] for q in queries.captured_queries)
+    for table in ("episodes_leadproposal", "disagreement_managers_told", 'line_manager_id" ='):
+        assert table in page_read and table not in read

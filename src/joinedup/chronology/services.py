@@ -584,21 +584,26 @@ def pattern_alert_get(*, user: Any, episode: Episode, alert_id: Any) -> PatternA
     return alert
 
 
-def pattern_alerts_for_lead(*, user: Any) -> list[PatternAlert]:
-    """What waits for a lead professional: every unacknowledged alert about someone in an
-    episode they lead that is still open, oldest first. Each alert carries `waiting_in_id` and
-    `waiting_in_reference`: the episode whose chronology shows it. One query, however many."""
-    led = (
-        policy.episodes_visible_to(user)
-        .filter(lead_professional=user)
-        .exclude(status=EpisodeStatus.CLOSED)
-    )
-    in_led = Episode.persons.through.objects.filter(episode__in=led)
-    waiting_in = in_led.filter(person_id=OuterRef("person_id")).order_by("-episode__opened_at")
-    return list(
+def pattern_alerts_for_lead(*, led: list[int]) -> list[PatternAlert]:
+    """What waits for a lead professional: every unacknowledged alert about someone in the
+    open episodes they lead (`led`, their ids as the policy gave them to My work), oldest
+    first. Each alert carries `waiting_in_id` and `waiting_in_reference`: the episode whose
+    chronology shows it."""
+    if not led:
+        return []
+    in_led = Episode.persons.through.objects.filter(episode_id__any_of=frozenset(led))
+    # Which alerts first, narrowly (most days there are none), then with their episodes.
+    waiting = list(
         PatternAlert.objects.filter(
             acknowledged_at__isnull=True, person_id__in=in_led.values("person_id")
-        )
+        ).values_list("pk", "person_id")
+    )
+    if not waiting:
+        return []
+    in_led = in_led.filter(person_id__any_of={person_id for _, person_id in waiting})
+    waiting_in = in_led.filter(person_id=OuterRef("person_id")).order_by("-episode__opened_at")
+    return list(
+        PatternAlert.objects.filter(pk__any_of={pk for pk, _ in waiting})
         .annotate(
             waiting_in_id=Subquery(waiting_in.values("episode_id")[:1]),
             waiting_in_reference=Subquery(waiting_in.values("episode__reference")[:1]),

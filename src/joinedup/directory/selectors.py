@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
 from joinedup.audit import services as audit
@@ -25,9 +25,11 @@ from joinedup.directory.models import (
     TaxonomyTerm,
 )
 from joinedup.errors import NotFound
+from joinedup.people.models import Person
 from joinedup.sharing import policy
 
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+MY_REFERRALS_LIMIT = 50  # of each list on My work
 
 
 @dataclass(frozen=True)
@@ -221,14 +223,23 @@ def referrals_for_user(*, user: Any) -> dict[str, list[Referral]]:
     ids = list(policy.referrals_visible_to(user).values_list("pk", flat=True))
     if not ids:  # most practitioners, most days: nothing more to build or ask
         return {"made": [], "to_answer": []}
-    visible = _referrals(Referral.objects.filter(pk__in=ids))
+    # Only what the lists show (reference, service, status, date, the person's name).
+    visible = (
+        Referral.objects.filter(pk__any_of=frozenset(ids))
+        .select_related("service")
+        .only("reference", "status", "sent_at", "person_id", "service__name")
+    )
     mine = visible.filter(
         Q(referred_by=user) | Q(episode__in=policy.episodes_visible_to(user).values("pk"))
     ).filter(Q(status__in=OPEN_REFERRAL_STATUSES) | Q(closed_at__gte=_recent()))
     to_answer = visible.filter(
         service__organisation__partner_id=user.organisation_id, status__in=OPEN_REFERRAL_STATUSES
     )
-    return {"made": list(mine[:50]), "to_answer": list(to_answer[:50])}
+    made = list(mine[:MY_REFERRALS_LIMIT])
+    prefetch_related_objects(
+        made, Prefetch("person", Person.objects.only("given_name", "family_name"))
+    )
+    return {"made": made, "to_answer": list(to_answer[:MY_REFERRALS_LIMIT])}
 
 
 def _recent() -> datetime:

@@ -545,7 +545,7 @@ def record_closure_feedback(
     "of each, with their totals.",
 )
 def my_work(request: AuthedRequest, page: int = Query(1, ge=1)) -> dict[str, Any]:
-    work = selectors.my_work(user=request.user, page=page)
+    work = selectors.my_work(user=request.user, page=page, summary=True)
     families = work.my_families
     return {
         "my_families": [e.pk for e in families.object_list],

@@ -3,6 +3,7 @@ audited."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -14,8 +15,8 @@ from django.db.models import (
     OuterRef,
     Prefetch,
     Q,
+    QuerySet,
     Subquery,
-    prefetch_related_objects,
 )
 from django.utils import timezone
 
@@ -42,8 +43,8 @@ from joinedup.episodes.services.lead import NOT_LEAD_ROLES, NOT_LEADS
 from joinedup.frontdoor.models import (
     RequestStatus,
 )
-from joinedup.frontdoor.selectors import requests_sent_to_me
 from joinedup.partnership.models import Practitioner, Profession, Role, Sector
+from joinedup.people.models import Person
 from joinedup.sharing import policy
 
 
@@ -216,14 +217,18 @@ def team_caseloads(*, user: Any) -> list[Caseload]:
         .order_by()
         .values("pk")
     )
-    reports = list(
+    reporting = list(
         Practitioner.objects.filter(pk__in=line.union(team), is_active=True)
         .exclude(pk=user.pk)
+        .values_list("pk", flat=True)
+    )
+    if not reporting:
+        return []
+    reports = list(
+        Practitioner.objects.filter(pk__any_of=frozenset(reporting))
         .select_related("organisation", "team")
         .order_by("last_name", "first_name")
     )
-    if not reports:
-        return []
     ids = [p.pk for p in reports]
     today = timezone.localdate()
     open_episode = ~Q(status=EpisodeStatus.CLOSED)
@@ -258,71 +263,120 @@ def team_caseloads(*, user: Any) -> list[Caseload]:
 
 MY_FAMILIES_PER_PAGE = 25
 LIST_LIMIT = 25
+ACTIONS_READ = 1000  # My work reads the dates of up to this many actions due, to count them
 
 
-def my_work(*, user: Any, horizon_days: int = 14, page: Any = 1) -> MyWork:
+def _if_any(qs: QuerySet[Any] | None, shown: Callable[[QuerySet[Any]], QuerySet[Any]]) -> list[Any]:
+    """The rows of `qs` as `shown` reads them (joined to what they are shown with), asking
+    first, narrowly, whether there are any: on most days most of My work's lists are empty, and
+    the wide query costs several times the narrow one to build."""
+    if qs is None:
+        return []
+    ids = list(qs.values_list("pk", flat=True))
+    return list(shown(qs.model.objects.filter(pk__any_of=frozenset(ids)))) if ids else []
+
+
+def _named_episodes(ids: Any) -> dict[int, Episode]:
+    """Episodes by id, with only what a list names them by: reference, status, lead and the
+    family's names (Episode.family_label)."""
+    persons = Person.objects.only("kind", "given_name", "family_name")
+    return (
+        Episode.objects.only("reference", "status", "lead_professional_id")
+        .prefetch_related(Prefetch("persons", persons))
+        .in_bulk(ids)
+    )
+
+
+def my_work(*, user: Any, horizon_days: int = 14, page: Any = 1, summary: bool = False) -> MyWork:
     """Everything waiting for one practitioner, across every team they are in.
 
     A practitioner may be in hundreds of teams (a duty team's manager, an early-help
     coordinator): the families are paged, and the reviews overdue and coming and the actions
     overdue and due are the first LIST_LIMIT of each with their totals, so the page costs the
-    same whatever the caseload. The audit names the persons of every family shown."""
+    same whatever the caseload. The audit names the persons of every family shown.
+
+    `summary`: for the API, which returns ids and totals only: the lead proposals, the
+    disagreements escalated to a manager and the caseloads of their reports are not read."""
     today = timezone.localdate()
     horizon = today + timedelta(days=horizon_days)
     # The policy is asked once, with each open team's next review: every list below is of
     # these teams by id, sorted here, rather than "which episodes may I see" run again inside
     # each of a dozen queries.
     latest = Meeting.objects.filter(episode=OuterRef("pk")).order_by("-held_on", "-pk")
-    due: dict[int, date | None] = dict(
+    teams = (
         policy.open_episodes_visible_to(user)
         .annotate(next_review=Subquery(latest.values("next_review_on")[:1]))
-        .values_list("pk", "next_review")
+        .values_list("pk", "next_review", "lead_professional_id")
     )
-    open_ids = list(due)
+    due: dict[int, date | None] = {}
+    led: list[int] = []
+    for pk, next_review, lead_id in teams:
+        due[pk] = next_review
+        if lead_id == user.pk:
+            led.append(pk)
+    open_ids = frozenset(due)
     in_order = sorted(due, key=lambda pk: (due[pk] is None, due[pk] or today, pk))
     overdue = [pk for pk in in_order if (due[pk] or horizon) < today]
     coming = [pk for pk in in_order if today <= (due[pk] or date.min) <= horizon]
     families = Paginator(in_order, MY_FAMILIES_PER_PAGE).get_page(page)
-    shown = {*families.object_list, *overdue[:LIST_LIMIT], *coming[:LIST_LIMIT]}
-    loaded = Episode.objects.prefetch_related("persons").in_bulk(shown)
-    for pk, episode in loaded.items():
-        episode.next_review = due[pk]  # type: ignore[attr-defined]
-    families.object_list = [loaded[pk] for pk in families.object_list]  # type: ignore[misc]
-    reviews_overdue = [loaded[pk] for pk in overdue[:LIST_LIMIT]]
-    meetings_coming = [loaded[pk] for pk in coming[:LIST_LIMIT]]
+    # The open actions due by the horizon, by date: their ids and dates in one read (the totals
+    # counted from it), then the first LIST_LIMIT overdue and due in a second.
     open_actions = (
         ActionModel.objects.filter(
-            owner__practitioner=user, owner__left_at__isnull=True, episode_id__any_of=open_ids
+            owner__practitioner=user,
+            owner__left_at__isnull=True,
+            episode_id__any_of=open_ids,
+            due_on__lte=horizon,
         )
         .exclude(status__in=[ActionStatus.DONE, ActionStatus.NOT_DONE])
-        .select_related("episode")
         .order_by("due_on", "pk")
     )
-    actions_overdue_qs = open_actions.filter(due_on__lt=today)
-    actions_due_qs = open_actions.filter(
-        due_on__gte=today, due_on__lte=today + timedelta(days=horizon_days)
+    dates = list(open_actions.values_list("pk", "due_on")[:ACTIONS_READ])
+    overdue_actions = [pk for pk, on in dates if on < today]
+    due_actions = [pk for pk, on in dates if on >= today]
+    if len(dates) == ACTIONS_READ:  # more than is worth reading: each list asked for alone
+        overdue_qs, due_qs = (
+            open_actions.filter(due_on__lt=today),
+            open_actions.filter(due_on__gte=today),
+        )
+        overdue_actions = list(overdue_qs.values_list("pk", flat=True)[:LIST_LIMIT])
+        due_actions = list(due_qs.values_list("pk", flat=True)[:LIST_LIMIT])
+        actions_overdue_total, actions_due_total = overdue_qs.count(), due_qs.count()
+    else:
+        actions_overdue_total, actions_due_total = len(overdue_actions), len(due_actions)
+    listed_actions = ActionModel.objects.only("text", "due_on", "episode_id").in_bulk(
+        [*overdue_actions[:LIST_LIMIT], *due_actions[:LIST_LIMIT]]
     )
-    actions_overdue = list(actions_overdue_qs[:LIST_LIMIT])
-    actions_due = list(actions_due_qs[:LIST_LIMIT])
+    actions_overdue = [listed_actions[pk] for pk in overdue_actions[:LIST_LIMIT]]
+    actions_due = [listed_actions[pk] for pk in due_actions[:LIST_LIMIT]]
     disagreements = list(
         Disagreement.objects.filter(
             decision__episode_id__any_of=open_ids, status=Disagreement.Status.OPEN
         )
-        .select_related("decision__episode", "raised_by__practitioner")
+        .select_related("decision")
         .order_by("level_due_at")
     )
     incidents = list(
         CriticalIncident.objects.filter(
             episode__lead_professional=user, acknowledged_at__isnull=True
-        ).select_related("episode")
+        )
     )
-    lead_proposals = list(
-        LeadProposal.objects.filter(
-            proposed=user, status=LeadProposal.Status.WAITING
-        ).select_related("episode", "proposed_by")
+    lead_proposals = _if_any(
+        None
+        if summary
+        else LeadProposal.objects.filter(proposed=user, status=LeadProposal.Status.WAITING),
+        lambda found: found.select_related("proposed_by"),
     )
-    # Every list names its families: their persons are read once, for the teams not already
-    # loaded above, rather than once per list.
+    escalated = _if_any(
+        None
+        if summary
+        else Disagreement.objects.filter(managers_told=user, status=Disagreement.Status.OPEN),
+        lambda found: found.select_related(
+            "decision__episode", "decision__taken_by", "raised_by__practitioner"
+        ).order_by("level_due_at"),
+    )
+    # Every list names its families: the episodes shown, and those the lists point at, are
+    # read once with the family's names.
     holders: list[Any] = [  # each points at its episode
         *actions_overdue,
         *actions_due,
@@ -330,49 +384,43 @@ def my_work(*, user: Any, horizon_days: int = 14, page: Any = 1) -> MyWork:
         *incidents,
         *lead_proposals,
     ]
+    shown = {*families.object_list, *overdue[:LIST_LIMIT], *coming[:LIST_LIMIT]}
+    loaded = _named_episodes(shown | {holder.episode_id for holder in holders})
+    for pk, episode in loaded.items():
+        episode.next_review = due.get(pk)  # type: ignore[attr-defined]
     for holder in holders:
-        holder.episode = loaded.get(holder.episode_id, holder.episode)
-    named = [holder.episode for holder in holders]
-    prefetch_related_objects(named, "persons")
+        holder.episode = loaded[holder.episode_id]
+    families.object_list = [loaded[pk] for pk in families.object_list]  # type: ignore[misc]
     audit.record(
         actor=user,
         action=Action.VIEW,
         object_type="episodes.my_work",
-        persons={p.pk for e in [*loaded.values(), *named] for p in e.persons.all()},
+        persons={p.pk for e in loaded.values() for p in e.persons.all()},
     )
     return MyWork(
         actions_overdue=actions_overdue,
         actions_due=actions_due,
-        actions_overdue_total=_total(actions_overdue, actions_overdue_qs),
-        actions_due_total=_total(actions_due, actions_due_qs),
-        meetings_coming=meetings_coming,
-        reviews_overdue=reviews_overdue,
+        actions_overdue_total=actions_overdue_total,
+        actions_due_total=actions_due_total,
+        meetings_coming=[loaded[pk] for pk in coming[:LIST_LIMIT]],
+        reviews_overdue=[loaded[pk] for pk in overdue[:LIST_LIMIT]],
         reviews_overdue_total=len(overdue),
         meetings_coming_total=len(coming),
         incidents_to_acknowledge=incidents,
         disagreements=disagreements,
-        requests_waiting=requests_sent_to_me(user=user),
+        requests_waiting=list(policy.requests_sent_to(user).only("reference")),
         front_door_waiting=policy.requests_visible_to(user)
         .filter(status=RequestStatus.RECEIVED)
         .count()
         if policy.is_front_door(user)
         else 0,
         # Raised once and stored when the chronology entry was recorded; here only read.
-        pattern_alerts=chronology.pattern_alerts_for_lead(user=user),
+        pattern_alerts=chronology.pattern_alerts_for_lead(led=led),
         lead_proposals=lead_proposals,
-        escalated_to_me=list(
-            Disagreement.objects.filter(managers_told=user, status=Disagreement.Status.OPEN)
-            .select_related("decision__episode", "decision__taken_by", "raised_by__practitioner")
-            .order_by("level_due_at")
-        ),
+        escalated_to_me=escalated,
         my_families=families,
-        team_caseloads=team_caseloads(user=user),
+        team_caseloads=[] if summary else team_caseloads(user=user),
     )
-
-
-def _total(first: list[Any], qs: Any) -> int:
-    """How many there are in all: counted only when the first LIST_LIMIT did not hold them."""
-    return len(first) if len(first) < LIST_LIMIT else int(qs.count())
 
 
 def lead_candidates(episode: Episode, kind: str) -> Any:

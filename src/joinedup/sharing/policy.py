@@ -224,6 +224,14 @@ def requests_visible_to(user: Any) -> QuerySet[RequestForSupport]:
     return RequestForSupport.objects.filter(pk__in=ids)
 
 
+def requests_sent_to(user: Any) -> QuerySet[RequestForSupport]:
+    """The requests the front door sent to this practitioner to lead (one ground of
+    requests_visible_to, read by its own index: My work's "requests waiting for you")."""
+    if not is_practitioner(user):
+        return RequestForSupport.objects.none()
+    return RequestForSupport.objects.filter(assigned_to_id=user.pk, status=RequestStatus.ROUTED)
+
+
 def request_decision(user: Any, request: RequestForSupport) -> Decision:
     if not requests_visible_to(user).filter(pk=request.pk).exists():
         return Decision(False)
@@ -256,7 +264,7 @@ def open_episodes_visible_to(user: Any) -> QuerySet[Episode]:
     if not is_practitioner(user):
         return Episode.objects.none()
     ids = list(visibility.visible_episode_ids(user).values_list("pk", flat=True))
-    return Episode.objects.filter(pk__any_of=ids).exclude(status="closed").order_by()
+    return Episode.objects.filter(pk__any_of=frozenset(ids)).exclude(status="closed").order_by()
 
 
 def may_edit_episode(user: Any, episode: Episode) -> bool:
