@@ -180,8 +180,20 @@ def referral_get(*, user: Any, referral_id: Any) -> Referral:
 
 
 def referrals_for_episode(*, user: Any, episode: Any) -> list[Referral]:
-    """The episode's referrals, for its lead and team (the episode is already checked)."""
-    return list(_referrals(policy.referrals_visible_to(user).filter(episode=episode)))
+    """The episode's referrals, for its lead and team, with their services and whom each is
+    for: the family's persons the episode page has already read, by id."""
+    referrals = list(
+        policy.episode_referrals_visible_to(user, [episode.pk]).select_related(
+            "service__organisation"
+        )
+    )
+    family = {person.pk: person for person in episode.persons.all()}
+    for referral in referrals:
+        referral.episode = episode
+        if referral.person_id in family:
+            referral.person = family[referral.person_id]
+    prefetch_related_objects([r for r in referrals if r.person_id not in family], "person")
+    return referrals
 
 
 def request_to_refer(*, user: Any, request_id: Any) -> tuple[Any, list[Any]]:
@@ -273,7 +285,7 @@ class ReferralItem:
 
 def chronology_items(*, user: Any, episodes: list[Any]) -> list[ReferralItem]:
     """Referrals of the reader's episodes (already checked by the chronology): each status."""
-    referrals = policy.referrals_visible_to(user).filter(episode__in=episodes)
+    referrals = policy.episode_referrals_visible_to(user, [e.pk for e in episodes])
     from joinedup.directory.models import ReferralEvent
 
     events = ReferralEvent.objects.filter(referral__in=referrals).select_related(

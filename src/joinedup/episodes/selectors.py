@@ -97,17 +97,18 @@ class EpisodeView:
 
 def episode_get(*, user: Any, episode_id: Any) -> EpisodeView:
     """One episode, for its team: everything on the episode page in a fixed number of queries."""
-    episode = policy.require_episode(user, episode_id)
     # Each list's own rows with what they point at joined in (a Prefetch of a select_related),
     # rather than one more query per step of "attendance__member__practitioner".
-    episode = (
-        Episode.objects.select_related("lead_professional__organisation", "closure")
-        .prefetch_related(
+    episode = policy.require_episode(
+        user,
+        episode_id,
+        reading=lambda episodes: episodes.select_related(
+            "lead_professional__organisation", "closure"
+        ).prefetch_related(
             "persons",
             Prefetch("status_history", EpisodeStatusChange.objects.select_related("by")),
             "requests",
-        )
-        .get(pk=episode.pk)
+        ),
     )
     members = list(
         episode.members.filter(left_at__isnull=True).select_related(

@@ -14,7 +14,7 @@ part of this policy, and every name is imported from here.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -136,7 +136,8 @@ def persons_visible_to(user: Any, *, long_list: bool = False) -> QuerySet[Person
     which matches nobody) the IN stays such a hashed test rather than becoming a join."""
     if not is_practitioner(user):
         return Person.objects.none()
-    grounds = visibility.visible_person_ids(user, front_door=is_front_door(user))
+    grounds_sql = visibility.visible_person_ids_sql(user, front_door=is_front_door(user))
+    grounds = RawSQL(*grounds_sql)  # noqa: S611 - compiled by Django, values as parameters
     allowed = Q(pk__in=grounds) | Q(pk__lt=0) if long_list else Q(pk__in=grounds)
     # A person merged into another is reached through the one they were merged into.
     return Person.objects.filter(allowed, merged_into__isnull=True)
@@ -149,9 +150,7 @@ def persons_visible_among(user: Any, person_ids: Iterable[int]) -> set[int]:
     ids = sorted(set(person_ids))
     if not is_practitioner(user) or not ids:
         return set()
-    grounds = visibility.visible_person_ids(user, front_door=is_front_door(user), among=ids)
-    visible = Person.objects.filter(pk__in=grounds, merged_into__isnull=True)
-    return set(visible.values_list("pk", flat=True))
+    return visibility.visible_among(user, ids, front_door=is_front_door(user))
 
 
 def persons_visible_count(user: Any) -> int:
@@ -159,9 +158,23 @@ def persons_visible_count(user: Any) -> int:
     merged persons among them subtracted), without reading every person."""
     if not is_practitioner(user):
         return 0
-    grounds = visibility.visible_person_ids(user, front_door=is_front_door(user))
-    merged = Person.objects.filter(merged_into__isnull=False, pk__in=grounds)
-    return grounds.count() - merged.count()
+    grounds, params = visibility.visible_person_ids_sql(user, front_door=is_front_door(user))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT count(*) FROM ({grounds}) visible) - ({_merged_among(grounds)})",  # noqa: S608 - compiled by Django, values as parameters
+            [*params, *params],
+        )
+        return int(cursor.fetchone()[0])
+
+
+def _merged_among(grounds: str) -> str:
+    """SQL counting the persons merged into another among `grounds` (SQL of their ids)."""
+    table = connection.ops.quote_name(Person._meta.db_table)
+    merged_into = connection.ops.quote_name(Person._meta.get_field("merged_into").column)
+    return (
+        f"SELECT count(*) FROM {table} merged "  # noqa: S608 - the model's own names
+        f"WHERE merged.{merged_into} IS NOT NULL AND merged.id IN ({grounds})"
+    )
 
 
 def persons_visible_page(
@@ -179,13 +192,11 @@ def persons_visible_page(
     if connection.vendor != "postgresql":  # the name-index walk is PostgreSQL's plan only
         listed = persons_visible_to(user).order_by(*order)
         return list(listed[start:stop]), persons_visible_count(user)
-    grounds = visibility.visible_person_ids(user, front_door=is_front_door(user))
-    grounds_sql, grounds_params = grounds.query.sql_with_params()
-    in_grounds = RawSQL("SELECT id FROM visible_grounds", ())
-    merged = (
-        f"SELECT count(*) FROM {connection.ops.quote_name(Person._meta.db_table)} merged "  # noqa: S608 - the model's table
-        "WHERE merged.merged_into_id IS NOT NULL AND merged.id IN (SELECT id FROM visible_grounds)"
+    grounds_sql, grounds_params = visibility.visible_person_ids_sql(
+        user, front_door=is_front_door(user)
     )
+    in_grounds = RawSQL("SELECT id FROM visible_grounds", ())
+    merged = _merged_among("SELECT id FROM visible_grounds")
     # Walk the name index testing each person against the grounds hashed once (see
     # persons_visible_to's long_list), with the count beside every row of the page.
     page = (
@@ -263,7 +274,7 @@ def open_episodes_visible_to(user: Any) -> QuerySet[Episode]:
     fetches those episodes by key instead of weighing them against every episode there is."""
     if not is_practitioner(user):
         return Episode.objects.none()
-    ids = list(visibility.visible_episode_ids(user).values_list("pk", flat=True))
+    ids = visibility.ids_of(visibility.visible_episode_ids(user))
     return Episode.objects.filter(pk__any_of=frozenset(ids)).exclude(status="closed").order_by()
 
 
@@ -291,8 +302,18 @@ def require_request(user: Any, request_id: Any, purpose: str = "triage") -> Requ
     )
 
 
-def require_episode(user: Any, episode_id: Any, purpose: str = "casework") -> Episode:
-    return _require(user, episodes_visible_to(user), episode_id, "episodes.episode", purpose)
+def require_episode(
+    user: Any,
+    episode_id: Any,
+    purpose: str = "casework",
+    reading: Callable[[QuerySet[Episode]], QuerySet[Episode]] | None = None,
+) -> Episode:
+    """`reading`: what the caller reads with the episode (its select_related and prefetches),
+    in the same fetch as the check."""
+    visible = episodes_visible_to(user)
+    if reading is not None:
+        visible = reading(visible)
+    return _require(user, visible, episode_id, "episodes.episode", purpose)
 
 
 def involvements_visible_to(
@@ -498,24 +519,28 @@ def open_episodes_about(user: Any, person_ids: list[int]) -> dict[int, list[Epis
     the team records stays with the team (`may_open`)."""
     if not is_practitioner(user) or not person_ids:
         return {}
-    # By the membership's ids rather than a join and DISTINCT over every selected column.
-    about = Episode.persons.through.objects.filter(person_id__in=person_ids).values("episode_id")
-    episodes = list(
-        Episode.objects.filter(pk__in=about)
+    # Who is in which team, by the membership table alone; then the open episodes by id.
+    about = list(
+        Episode.persons.through.objects.filter(person_id__in=person_ids).values_list(
+            "person_id", "episode_id"
+        )
+    )
+    if not about:
+        return {}
+    episodes = (
+        Episode.objects.filter(pk__in={episode_id for _, episode_id in about})
         .exclude(status="closed")
         .select_related("lead_professional__organisation", "lead_professional__team", "lead_team")
-        .prefetch_related("persons")
+        .in_bulk()
     )
-    mine = set(
-        episodes_visible_to(user)
-        .filter(pk__in=[e.pk for e in episodes])
-        .values_list("pk", flat=True)
-    )
+    mine = set(episodes_visible_to(user).filter(pk__in=list(episodes)).values_list("pk", flat=True))
+    in_team: dict[int, list[int]] = {}
+    for person_id, episode_id in about:
+        in_team.setdefault(episode_id, []).append(person_id)
     found: dict[int, list[EpisodeSighting]] = {}
-    for episode in episodes:
-        for person in episode.persons.all():
-            if person.pk in person_ids:
-                found.setdefault(person.pk, []).append(EpisodeSighting(episode, episode.pk in mine))
+    for episode_id, episode in episodes.items():  # the newest first
+        for person_id in in_team[episode_id]:
+            found.setdefault(person_id, []).append(EpisodeSighting(episode, episode_id in mine))
     return found
 
 
@@ -563,6 +588,19 @@ def referrals_visible_to(user: Any) -> QuerySet[Any]:
         return Referral.objects.none()
     ids = visibility.visible_referral_ids(user, front_door=is_front_door(user))
     return Referral.objects.filter(pk__in=ids)
+
+
+def episode_referrals_visible_to(user: Any, episode_ids: Iterable[int]) -> QuerySet[Any]:
+    """The referrals of these episodes that this user may see: all of a team's referrals to
+    its lead and current members (the team's ground of referrals_visible_to), none of any
+    other episode's. Read by the episodes' own index, the policy's other branches unasked."""
+    from joinedup.directory.models import Referral
+
+    ids = set(episode_ids)
+    if not is_practitioner(user) or not ids:
+        return Referral.objects.none()
+    mine = visibility.visible_episode_ids(user)
+    return Referral.objects.filter(episode_id__in=ids).filter(episode_id__in=mine)
 
 
 def require_referral(user: Any, referral_id: Any, purpose: str = "referral") -> Any:

@@ -12,15 +12,19 @@ The same queries run on SQLite.
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Any
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any, NamedTuple
 
+from django.db import connection
 from django.db.models import Q, QuerySet, Value
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from joinedup.episodes.models import Episode, TeamMember
 from joinedup.frontdoor.models import RequestForSupport, RequestPerson, RequestStatus
-from joinedup.people.models import Involvement
+from joinedup.people.models import Involvement, Person
+from joinedup.sharing import compiled
 from joinedup.sharing.models import BreakGlass
 
 # The grounds for seeing a person, in the order their lawful basis is named: an ordinary basis
@@ -41,15 +45,14 @@ def current_involvements(day: date | None = None) -> QuerySet[Involvement]:
     )
 
 
-def live_break_glass(user: Any) -> QuerySet[BreakGlass]:
+def live_break_glass(user: Any, now: datetime | None = None) -> QuerySet[BreakGlass]:
     """Security: only the holder's grants, and only until they expire."""
-    return BreakGlass.objects.filter(practitioner_id=user.pk, expires_at__gt=timezone.now())
+    return BreakGlass.objects.filter(practitioner_id=user.pk, expires_at__gt=now or timezone.now())
 
 
-def _organisation_involvements(user: Any) -> list[QuerySet[Involvement]]:
+def _organisation_involvements(user: Any, day: date) -> list[QuerySet[Involvement]]:
     """The reader's organisation's current involvements, as two branches that each read one
     index alone: open-ended ones (a partial index) and those ending today or later."""
-    day = timezone.localdate()
     own = Involvement.objects.filter(organisation_id=user.organisation_id, started_on__lte=day)
     return [own.filter(ended_on__isnull=True), own.filter(ended_on__gte=day)]
 
@@ -71,17 +74,19 @@ def _not_closed(branches: list[QuerySet[Any]]) -> list[QuerySet[Any]]:
     return [branch.exclude(episode__status="closed") for branch in branches]
 
 
-def person_grounds(user: Any, *, front_door: bool) -> list[tuple[str, list[QuerySet[Any]]]]:
+def person_grounds(
+    user: Any, *, front_door: bool, day: date | None = None, now: datetime | None = None
+) -> list[tuple[str, list[QuerySet[Any]]]]:
     """Each ground for seeing a person, as querysets of rows with a `person_id`."""
     grounds: list[tuple[str, list[QuerySet[Any]]]] = [
-        (OWN_INVOLVEMENT, _organisation_involvements(user)),
+        (OWN_INVOLVEMENT, _organisation_involvements(user, day or timezone.localdate())),
         (SAFEGUARDING, _team_persons(user, status="stepped_up")),
         (EPISODE, _not_closed(_team_persons(user))),
     ]
     if front_door:
         open_requests = RequestPerson.objects.filter(request__status=RequestStatus.RECEIVED)
         grounds.append((FRONT_DOOR, [open_requests]))
-    grounds.append((BREAK_GLASS, [live_break_glass(user)]))
+    grounds.append((BREAK_GLASS, [live_break_glass(user, now)]))
     return grounds
 
 
@@ -89,36 +94,99 @@ def _person_ids(branch: QuerySet[Any]) -> QuerySet[Any]:
     return branch.order_by().values("person_id")
 
 
-def visible_person_ids(
-    user: Any, *, front_door: bool, among: list[int] | None = None
+def _visible_person_ids(
+    user: Any, *, front_door: bool, among: Any = None, day: Any = None, now: Any = None
 ) -> QuerySet[Any]:
-    """The ids of every person this user may see, as one UNION of indexed branches (a subquery).
-    Safeguarding is left out: its episodes are among the open ones of the episode ground.
-    `among`: only which of these persons (each branch narrowed to them by its index)."""
+    """`among`: only which of these persons (each branch narrowed to them by its index)."""
     branches = [
-        _person_ids(branch if among is None else branch.filter(person_id__in=among))
-        for ground, ground_branches in person_grounds(user, front_door=front_door)
+        _person_ids(branch if among is None else branch.filter(person_id__any_of=among))
+        for ground, ground_branches in person_grounds(user, front_door=front_door, day=day, now=now)
         if ground != SAFEGUARDING
         for branch in ground_branches
     ]
     return branches[0].union(*branches[1:])
 
 
+def visible_person_ids_sql(user: Any, *, front_door: bool) -> tuple[str, list[Any]]:
+    """The ids of every person this user may see, as one UNION of indexed branches: its SQL and
+    parameters (for a subquery), compiled once for each shape of reader. Safeguarding is left
+    out: its episodes are among the open ones of the episode ground."""
+    return compiled.sql(
+        ("visible_person_ids", front_door, user.organisation_id is None),
+        lambda pk, org, day, now: _visible_person_ids(
+            _Reader(pk, org), front_door=front_door, day=day, now=now
+        ),
+        **_reader_values(user),
+    )
+
+
+def visible_among(user: Any, person_ids: list[int], *, front_door: bool) -> set[int]:
+    """Which of these persons (not merged into another) this user may see: one query, each
+    branch narrowed to them by its index, compiled once for each shape of reader."""
+
+    def build(pk: int, org: int | None, day: date, now: datetime, among: Any) -> QuerySet[Any]:
+        grounds = _visible_person_ids(
+            _Reader(pk, org), front_door=front_door, among=among, day=day, now=now
+        )
+        return Person.objects.filter(pk__in=grounds, merged_into__isnull=True).values_list("pk")
+
+    sql, params = compiled.sql(
+        ("visible_among", front_door, user.organisation_id is None),
+        build,
+        **_reader_values(user),
+        among=frozenset(person_ids),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {row[0] for row in cursor.fetchall()}
+
+
 def person_ground(user: Any, person_id: int, *, front_door: bool) -> str | None:
     """The first ground (in the order above) on which this user may see this person: one query,
-    each branch narrowed to the person by its index."""
-    grounds = person_grounds(user, front_door=front_door)
-    branches = [
-        branch.filter(person_id=person_id).order_by().annotate(ground=Value(rank)).values("ground")
-        for rank, (_, ground_branches) in enumerate(grounds)
-        for branch in ground_branches
-    ]
-    ranks = set(branches[0].union(*branches[1:]).values_list("ground", flat=True))
-    return grounds[min(ranks)][0] if ranks else None
+    each branch narrowed to the person by its index, compiled once for each shape of reader."""
+    names = [OWN_INVOLVEMENT, SAFEGUARDING, EPISODE, *([FRONT_DOOR] if front_door else [])]
+    names.append(BREAK_GLASS)  # the grounds of person_grounds, in its order
+
+    def build(pk: int, org: int | None, day: date, now: datetime, person: int) -> QuerySet[Any]:
+        grounds = person_grounds(_Reader(pk, org), front_door=front_door, day=day, now=now)
+        branches = [
+            branch.filter(person_id=person).order_by().annotate(ground=Value(rank)).values("ground")
+            for rank, (_, ground_branches) in enumerate(grounds)
+            for branch in ground_branches
+        ]
+        return branches[0].union(*branches[1:])
+
+    sql, params = compiled.sql(
+        ("person_ground", front_door, user.organisation_id is None),
+        build,
+        **_reader_values(user),
+        person=int(person_id),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        ranks = {row[0] for row in cursor.fetchall()}
+    return names[min(ranks)] if ranks else None
 
 
-def visible_episode_ids(user: Any) -> QuerySet[Any]:
-    """The episodes this practitioner leads, and those whose team they are a current member of."""
+class _Reader(NamedTuple):
+    """What the grounds read of a practitioner."""
+
+    pk: int
+    organisation_id: int | None
+
+
+def _reader_values(user: Any) -> dict[str, Any]:
+    """A reader's values for a compiled query (the organisation only where there is one: a
+    practitioner without one is a shape of their own)."""
+    return {
+        "pk": int(user.pk),
+        "org": user.organisation_id,
+        "day": timezone.localdate(),
+        "now": timezone.now(),
+    }
+
+
+def _episode_ids(user: Any) -> QuerySet[Any]:
     led = Episode.objects.filter(lead_professional_id=user.pk).order_by().values("pk")
     member = (
         TeamMember.objects.filter(practitioner_id=user.pk, left_at__isnull=True)
@@ -128,8 +196,13 @@ def visible_episode_ids(user: Any) -> QuerySet[Any]:
     return led.union(member)
 
 
-def visible_request_ids(user: Any, *, front_door: bool) -> QuerySet[Any]:
-    """The asker's own requests; those sent to them; the front door's open and decided ones."""
+def visible_episode_ids(user: Any) -> RawSQL:
+    """The episodes this practitioner leads, and those whose team they are a current member of
+    (a subquery, compiled once)."""
+    return _subquery(("visible_episode_ids",), _episode_ids, user)
+
+
+def _request_ids(user: Any, *, front_door: bool) -> QuerySet[Any]:
     requests = RequestForSupport.objects.order_by()
     branches = [
         requests.filter(raised_by_id=user.pk).values("pk"),
@@ -142,23 +215,71 @@ def visible_request_ids(user: Any, *, front_door: bool) -> QuerySet[Any]:
     return branches[0].union(*branches[1:])
 
 
-def visible_referral_ids(user: Any, *, front_door: bool) -> QuerySet[Any]:
-    """Referrals to services: the referrer's; those of the episodes the practitioner leads or is a
-    current member of the team of; those of the requests they may see; those to their own
-    organisation's services. One indexed branch each, as for persons."""
+def visible_request_ids(user: Any, *, front_door: bool) -> RawSQL:
+    """The asker's own requests; those sent to them; the front door's open and decided ones
+    (a subquery, compiled once for each shape)."""
+    return _subquery(
+        ("visible_request_ids", front_door),
+        lambda reader: _request_ids(reader, front_door=front_door),
+        user,
+    )
+
+
+def _referral_ids(user: Any, *, front_door: bool) -> QuerySet[Any]:
     from joinedup.directory.models import Referral
 
     referrals = Referral.objects.order_by()
     # The episodes' and requests' own rules, not copies of them.
     branches = [
         referrals.filter(referred_by_id=user.pk),
-        referrals.filter(episode_id__in=visible_episode_ids(user)),
-        referrals.filter(request_id__in=visible_request_ids(user, front_door=front_door)),
+        referrals.filter(episode_id__in=_episode_ids(user)),
+        referrals.filter(request_id__in=_request_ids(user, front_door=front_door)),
     ]
     if user.organisation_id is not None:
         branches.append(referrals.filter(service__organisation__partner_id=user.organisation_id))
     ids = [branch.values("pk") for branch in branches]
     return ids[0].union(*ids[1:])
+
+
+def visible_referral_ids(user: Any, *, front_door: bool) -> RawSQL:
+    """Referrals to services: the referrer's; those of the episodes the practitioner leads or is a
+    current member of the team of; those of the requests they may see; those to their own
+    organisation's services. One indexed branch each, as for persons (a subquery, compiled once
+    for each shape)."""
+    return _subquery(
+        ("visible_referral_ids", front_door),
+        lambda reader: _referral_ids(reader, front_door=front_door),
+        user,
+        organisation=True,
+    )
+
+
+def _subquery(
+    shape: tuple[Any, ...],
+    build: Callable[[Any], QuerySet[Any]],
+    user: Any,
+    *,
+    organisation: bool = False,
+) -> RawSQL:
+    """A reader's ids query, of the practitioner (and their `organisation`) alone, compiled
+    once for each shape, as a subquery for `__in`."""
+    if organisation:
+        found = compiled.sql(
+            shape,
+            lambda pk, org: build(_Reader(pk, org)),
+            pk=int(user.pk),
+            org=user.organisation_id,
+        )
+    else:
+        found = compiled.sql(shape, lambda pk: build(_Reader(pk, None)), pk=int(user.pk))
+    return RawSQL(*found)  # noqa: S611 - compiled by Django, values as parameters
+
+
+def ids_of(subquery: RawSQL) -> list[int]:
+    """The ids a subquery above finds, read at once."""
+    with connection.cursor() as cursor:
+        cursor.execute(subquery.sql, subquery.params)
+        return [row[0] for row in cursor.fetchall()]
 
 
 def in_stepped_up_episode(user: Any, person_ids: list[int]) -> set[int]:
