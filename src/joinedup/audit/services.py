@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
+from django.db.models.sql import InsertQuery
 from django.utils import timezone
 
 from joinedup.audit.models import AccessEvent, AccessEventPerson, Action, ChainHead
@@ -151,12 +152,43 @@ def record(
             prev_hash=head.last_hash,
         )
         event.hash = event_hash(event)
+        _append(event, person_ids)
+    return event
+
+
+def _append(event: AccessEvent, person_ids: list[int]) -> None:
+    """Insert the event and its persons and move the chain head on, under the head's lock.
+
+    On PostgreSQL in one statement (the event's INSERT as Django compiles it, its persons and
+    the head's UPDATE as parts of one WITH): one round trip to the database instead of three,
+    on every page that is audited. Elsewhere, three statements."""
+    if connection.vendor != "postgresql":
         event.save(force_insert=True)
         AccessEventPerson.objects.bulk_create(
             AccessEventPerson(event=event, person_id=pid) for pid in person_ids
         )
         ChainHead.objects.filter(pk=1).update(seq=event.seq, last_hash=event.hash)
-    return event
+        return
+    fields = [f for f in AccessEvent._meta.concrete_fields if not f.primary_key]
+    insert = InsertQuery(AccessEvent)
+    insert.insert_values(fields, [event])
+    [(insert_sql, insert_params)] = insert.get_compiler(connection=connection).as_sql()
+    name = connection.ops.quote_name
+    persons, head = AccessEventPerson._meta, ChainHead._meta
+    event_id, person_id = persons.get_field("event").column, persons.get_field("person_id").column
+    seq, last_hash = head.get_field("seq").column, head.get_field("last_hash").column
+    # The models' own names; every value a parameter.
+    sql = (
+        f"WITH event AS ({insert_sql} RETURNING id), "  # noqa: S608
+        f"persons AS (INSERT INTO {name(persons.db_table)} ({name(event_id)}, {name(person_id)}) "
+        "SELECT event.id, unnest(%s::bigint[]) FROM event), "
+        f"head AS (UPDATE {name(head.db_table)} SET {name(seq)} = %s, {name(last_hash)} = %s "
+        "WHERE id = 1) SELECT id FROM event"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*insert_params, person_ids, event.seq, event.hash])
+        event.pk = cursor.fetchone()[0]
+    event._state.adding, event._state.db = False, connection.alias
 
 
 @dataclass(frozen=True)
