@@ -155,14 +155,27 @@ def episode_get(*, user: Any, episode_id: Any) -> EpisodeView:
         actions=actions,
         meetings=meetings,
         decisions=decisions,
-        incidents=list(episode.incidents.select_related("recorded_by", "acknowledged_by")),
-        handovers=list(episode.handovers.select_related("from_practitioner", "to_practitioner")),
+        # Most episodes have none of these four: asked narrowly first (see _if_any).
+        incidents=_if_any(
+            episode.incidents.all(),
+            lambda found: found.select_related("recorded_by", "acknowledged_by"),
+        ),
+        handovers=_if_any(
+            episode.handovers.all(),
+            lambda found: found.select_related("from_practitioner", "to_practitioner"),
+        ),
         plan_versions=list(episode.plan_versions.select_related("made_by")),
         may_edit=episode.status != EpisodeStatus.CLOSED,
         is_lead=episode.lead_professional_id == user.pk,
         review_due=meetings[0].next_review_on if meetings else None,
-        closure_feedback=list(episode.closure_feedback.select_related("given_by", "recorded_by")),
-        lead_proposals=list(episode.lead_proposals.select_related("proposed", "proposed_by")[:10]),
+        closure_feedback=_if_any(
+            episode.closure_feedback.all(),
+            lambda found: found.select_related("given_by", "recorded_by"),
+        ),
+        lead_proposals=_if_any(
+            episode.lead_proposals.all()[:10],
+            lambda found: found.select_related("proposed", "proposed_by"),
+        ),
     )
 
 
@@ -274,7 +287,7 @@ def _if_any(qs: QuerySet[Any] | None, shown: Callable[[QuerySet[Any]], QuerySet[
     if qs is None:
         return []
     ids = list(qs.values_list("pk", flat=True))
-    return list(shown(qs.model.objects.filter(pk__any_of=frozenset(ids)))) if ids else []
+    return list(shown(qs.model._default_manager.filter(pk__any_of=frozenset(ids)))) if ids else []
 
 
 def _named_episodes(ids: Any) -> dict[int, Episode]:
