@@ -24,6 +24,7 @@ from joinedup.assessments.models import Assessment, AssessmentStatus
 from joinedup.audit import services as audit
 from joinedup.audit.models import Action
 from joinedup.chronology.models import ChronologyEntry, ChronologyKind, PatternAlert
+from joinedup.core.lookups import rows_if_any
 from joinedup.core.spreadsheets import SafeWriter
 from joinedup.directory import selectors as directory_selectors
 from joinedup.episodes.models import (
@@ -307,7 +308,8 @@ def _names(persons: Iterable[Person]) -> str:
 def _episode_items(episodes: list[Episode], who: str) -> list[TimelineItem]:
     """Meetings, decisions, incidents, status changes and handovers of the reader's episodes."""
     items: list[TimelineItem] = []
-    for change in EpisodeStatusChange.objects.filter(episode__in=episodes).select_related(
+    ids = frozenset(e.pk for e in episodes)
+    for change in EpisodeStatusChange.objects.filter(episode_id__any_of=ids).select_related(
         "by__organisation", "episode"
     ):
         items.append(
@@ -322,8 +324,10 @@ def _episode_items(episodes: list[Episode], who: str) -> list[TimelineItem]:
                 at=change.at,
             )
         )
-    for h in LeadHandover.objects.filter(episode__in=episodes).select_related(
-        "to_practitioner__organisation"
+    # Handovers, incidents and assessments: most episodes have none, asked narrowly first.
+    for h in rows_if_any(
+        LeadHandover.objects.filter(episode_id__any_of=ids),
+        lambda found: found.select_related("to_practitioner__organisation"),
     ):
         items.append(
             TimelineItem(
@@ -336,7 +340,7 @@ def _episode_items(episodes: list[Episode], who: str) -> list[TimelineItem]:
                 at=h.at,
             )
         )
-    for m in Meeting.objects.filter(episode__in=episodes).select_related(
+    for m in Meeting.objects.filter(episode_id__any_of=ids).select_related(
         "recorded_by__organisation"
     ):
         family = "the family came" if m.family_attended else "the family did not come"
@@ -351,7 +355,7 @@ def _episode_items(episodes: list[Episode], who: str) -> list[TimelineItem]:
                 "meeting",
             )
         )
-    for d in TeamDecision.objects.filter(episode__in=episodes).select_related(
+    for d in TeamDecision.objects.filter(episode_id__any_of=ids).select_related(
         "taken_by__organisation"
     ):
         items.append(
@@ -366,8 +370,9 @@ def _episode_items(episodes: list[Episode], who: str) -> list[TimelineItem]:
                 at=d.taken_at,
             )
         )
-    for i in CriticalIncident.objects.filter(episode__in=episodes).select_related(
-        "recorded_by__organisation"
+    for i in rows_if_any(
+        CriticalIncident.objects.filter(episode_id__any_of=ids),
+        lambda found: found.select_related("recorded_by__organisation"),
     ):
         items.append(
             TimelineItem(
@@ -381,9 +386,11 @@ def _episode_items(episodes: list[Episode], who: str) -> list[TimelineItem]:
                 at=i.occurred_at,
             )
         )
-    for a in Assessment.objects.filter(
-        episode__in=episodes, status__in=[AssessmentStatus.COMPLETED, AssessmentStatus.SHARED]
-    ).select_related("template", "completed_by__organisation"):
+    done = [AssessmentStatus.COMPLETED, AssessmentStatus.SHARED]
+    for a in rows_if_any(
+        Assessment.objects.filter(episode_id__any_of=ids, status__in=done),
+        lambda found: found.select_related("template", "completed_by__organisation"),
+    ):
         assert a.completed_at is not None and a.completed_by is not None
         items.append(
             TimelineItem(

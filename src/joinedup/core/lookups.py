@@ -17,10 +17,11 @@ Registered on every field by `joinedup.sharing`'s app config (the policy reads w
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
-from django.db.models import Field, ForeignObject, IntegerField, Lookup
+from django.db.models import Field, ForeignObject, IntegerField, Lookup, QuerySet
 from django.db.models.lookups import In
 
 
@@ -55,3 +56,18 @@ def register() -> None:
     # A relation keeps its own lookups rather than inheriting Field's: both are given it.
     Field.register_lookup(AnyOf)
     ForeignObject.register_lookup(AnyOf)
+
+
+def rows_if_any(
+    qs: QuerySet[Any] | None, shown: Callable[[QuerySet[Any]], QuerySet[Any]]
+) -> list[Any]:
+    """The rows of `qs` as `shown` reads them (joined to what they are shown with), asking
+    first, narrowly, whether there are any: most of a page's short lists (incidents, handovers,
+    proposals) are empty on most days, and the wide query costs several times the narrow one
+    for Django to build. `qs` None: nothing to read."""
+    if qs is None:
+        return []
+    ids = list(qs.values_list("pk", flat=True))
+    if not ids:
+        return []
+    return list(shown(qs.model._default_manager.filter(pk__any_of=frozenset(ids))))

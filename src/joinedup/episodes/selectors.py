@@ -3,7 +3,6 @@ audited."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -15,7 +14,6 @@ from django.db.models import (
     OuterRef,
     Prefetch,
     Q,
-    QuerySet,
     Subquery,
 )
 from django.utils import timezone
@@ -23,6 +21,7 @@ from django.utils import timezone
 from joinedup.audit import services as audit
 from joinedup.audit.models import Action
 from joinedup.chronology import services as chronology
+from joinedup.core.lookups import rows_if_any
 from joinedup.episodes.models import Action as ActionModel
 from joinedup.episodes.models import (
     ActionNote,
@@ -155,12 +154,12 @@ def episode_get(*, user: Any, episode_id: Any) -> EpisodeView:
         actions=actions,
         meetings=meetings,
         decisions=decisions,
-        # Most episodes have none of these four: asked narrowly first (see _if_any).
-        incidents=_if_any(
+        # Most episodes have none of these four: asked narrowly first (see rows_if_any).
+        incidents=rows_if_any(
             episode.incidents.all(),
             lambda found: found.select_related("recorded_by", "acknowledged_by"),
         ),
-        handovers=_if_any(
+        handovers=rows_if_any(
             episode.handovers.all(),
             lambda found: found.select_related("from_practitioner", "to_practitioner"),
         ),
@@ -168,11 +167,11 @@ def episode_get(*, user: Any, episode_id: Any) -> EpisodeView:
         may_edit=episode.status != EpisodeStatus.CLOSED,
         is_lead=episode.lead_professional_id == user.pk,
         review_due=meetings[0].next_review_on if meetings else None,
-        closure_feedback=_if_any(
+        closure_feedback=rows_if_any(
             episode.closure_feedback.all(),
             lambda found: found.select_related("given_by", "recorded_by"),
         ),
-        lead_proposals=_if_any(
+        lead_proposals=rows_if_any(
             episode.lead_proposals.all()[:10],
             lambda found: found.select_related("proposed", "proposed_by"),
         ),
@@ -280,16 +279,6 @@ LIST_LIMIT = 25
 ACTIONS_READ = 1000  # My work reads the dates of up to this many actions due, to count them
 
 
-def _if_any(qs: QuerySet[Any] | None, shown: Callable[[QuerySet[Any]], QuerySet[Any]]) -> list[Any]:
-    """The rows of `qs` as `shown` reads them (joined to what they are shown with), asking
-    first, narrowly, whether there are any: on most days most of My work's lists are empty, and
-    the wide query costs several times the narrow one to build."""
-    if qs is None:
-        return []
-    ids = list(qs.values_list("pk", flat=True))
-    return list(shown(qs.model._default_manager.filter(pk__any_of=frozenset(ids)))) if ids else []
-
-
 def _named_episodes(ids: Any) -> dict[int, Episode]:
     """Episodes by id, with only what a list names them by: reference, status, lead and the
     family's names (Episode.family_label)."""
@@ -375,13 +364,13 @@ def my_work(*, user: Any, horizon_days: int = 14, page: Any = 1, summary: bool =
             episode__lead_professional=user, acknowledged_at__isnull=True
         )
     )
-    lead_proposals = _if_any(
+    lead_proposals = rows_if_any(
         None
         if summary
         else LeadProposal.objects.filter(proposed=user, status=LeadProposal.Status.WAITING),
         lambda found: found.select_related("proposed_by"),
     )
-    escalated = _if_any(
+    escalated = rows_if_any(
         None
         if summary
         else Disagreement.objects.filter(managers_told=user, status=Disagreement.Status.OPEN),
