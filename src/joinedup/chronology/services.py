@@ -523,7 +523,9 @@ def chronology_get(*, user: Any, episode_id: Any, purpose: str = "chronology") -
         + _request_items(user, episodes, persons)
         + [
             TimelineItem(r.on, r.what, r.who, r.organisation, r.text, r.recorded_by, "referral")
-            for r in directory_selectors.chronology_items(user=user, episodes=episodes)
+            for r in directory_selectors.chronology_items(
+                user=user, episodes=episodes, persons=persons
+            )
         ]
     )
     items.sort(key=lambda i: (i.on, i.at.timestamp() if i.at else 0.0))

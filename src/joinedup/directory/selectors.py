@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -283,13 +284,25 @@ class ReferralItem:
     recorded_by: str
 
 
-def chronology_items(*, user: Any, episodes: list[Any]) -> list[ReferralItem]:
-    """Referrals of the reader's episodes (already checked by the chronology): each status."""
+def chronology_items(
+    *, user: Any, episodes: list[Any], persons: Sequence[Person] = ()
+) -> list[ReferralItem]:
+    """Referrals of the reader's episodes (already checked by the chronology): each status.
+    `persons`: the family's, already read by the chronology; any other is read by id."""
     referrals = policy.episode_referrals_visible_to(user, [e.pk for e in episodes])
     from joinedup.directory.models import ReferralEvent
 
-    events = ReferralEvent.objects.filter(referral__in=referrals).select_related(
-        "referral__service__organisation", "referral__person", "by__organisation"
+    events = list(
+        ReferralEvent.objects.filter(referral__in=referrals).select_related(
+            "referral__service__organisation", "by__organisation"
+        )
+    )
+    known = {person.pk: person for person in persons}
+    for event in events:
+        if event.referral.person_id in known:
+            event.referral.person = known[event.referral.person_id]
+    prefetch_related_objects(
+        [e.referral for e in events if e.referral.person_id not in known], "person"
     )
     items = []
     for e in events:
