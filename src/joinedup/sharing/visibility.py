@@ -130,15 +130,7 @@ def visible_among(user: Any, person_ids: list[int], *, front_door: bool) -> set[
         )
         return Person.objects.filter(pk__in=grounds, merged_into__isnull=True).values_list("pk")
 
-    sql, params = compiled.sql(
-        ("visible_among", front_door, user.organisation_id is None),
-        build,
-        **_reader_values(user),
-        among=frozenset(person_ids),
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return {row[0] for row in cursor.fetchall()}
+    return set(_read(("visible_among", front_door), build, user, among=frozenset(person_ids)))
 
 
 def person_ground(user: Any, person_id: int, *, front_door: bool) -> str | None:
@@ -156,16 +148,18 @@ def person_ground(user: Any, person_id: int, *, front_door: bool) -> str | None:
         ]
         return branches[0].union(*branches[1:])
 
-    sql, params = compiled.sql(
-        ("person_ground", front_door, user.organisation_id is None),
-        build,
-        **_reader_values(user),
-        person=int(person_id),
-    )
+    ranks = _read(("person_ground", front_door), build, user, person=int(person_id))
+    return names[min(ranks)] if ranks else None
+
+
+def _read(
+    shape: tuple[Any, ...], build: Callable[..., QuerySet[Any]], user: Any, **more: Any
+) -> list[Any]:
+    """The first column of a reader's compiled query (see compiled.sql), with `more` values."""
+    sql, params = compiled.sql(shape, build, **_reader_values(user), **more)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        ranks = {row[0] for row in cursor.fetchall()}
-    return names[min(ranks)] if ranks else None
+        return [row[0] for row in cursor.fetchall()]
 
 
 class _Reader(NamedTuple):
