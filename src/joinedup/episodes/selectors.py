@@ -352,17 +352,17 @@ def my_work(*, user: Any, horizon_days: int = 14, page: Any = 1, summary: bool =
     )
     actions_overdue = [listed_actions[pk] for pk in overdue_actions[:LIST_LIMIT]]
     actions_due = [listed_actions[pk] for pk in due_actions[:LIST_LIMIT]]
-    disagreements = list(
+    disagreements = rows_if_any(
         Disagreement.objects.filter(
             decision__episode_id__any_of=open_ids, status=Disagreement.Status.OPEN
-        )
-        .select_related("decision")
-        .order_by("level_due_at")
+        ),
+        lambda found: found.select_related("decision").order_by("level_due_at"),
     )
-    incidents = list(
+    incidents = rows_if_any(
         CriticalIncident.objects.filter(
             episode__lead_professional=user, acknowledged_at__isnull=True
-        )
+        ),
+        lambda found: found,
     )
     lead_proposals = rows_if_any(
         None
