@@ -135,3 +135,19 @@ def test_break_glass_ends_when_it_expires_whatever_was_compiled(teacher, other_o
         expires_at=timezone.now() - timedelta(seconds=1),
     )
     assert not policy.person_decision(teacher, someone).allowed
+
+
+def test_the_sharing_facts_are_compiled_once_on_postgresql(teacher, school):
+    from joinedup.sharing import shares
+
+    child = factories.person("Facts", "Child")
+    factories.involvement(school, child)
+    compiled._shapes.clear()
+    for _ in range(2):
+        facts = shares.persons_facts(teacher, [child])[child.pk]
+        assert not (facts.safeguarding or facts.break_glass or facts.duty_to_share)
+    reused = {key[1]: entry is not None for key, entry in compiled._shapes.items()}
+    # Lists of ids are one array on PostgreSQL; SQLite compiles them each time.
+    on_postgresql = connection.vendor == "postgresql"
+    for shape in ("stepped_up", "break_glass", "open_protection"):
+        assert reused[shape] is on_postgresql

@@ -98,3 +98,13 @@ def sql(
     for position, name in slots:
         filled[position] = _adapted(values[name])
     return text, filled
+
+
+def first_column(
+    shape: tuple[Any, ...], build: Callable[..., QuerySet[Any]], **values: Any
+) -> list[Any]:
+    """The first column of every row of `build(**values)`, by its compiled SQL."""
+    text, params = sql(shape, build, **values)
+    with connection.cursor() as cursor:
+        cursor.execute(text, params)
+        return [row[0] for row in cursor.fetchall()]

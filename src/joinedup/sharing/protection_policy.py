@@ -61,17 +61,37 @@ def protection_cases_visible_to(user: Any) -> QuerySet[ProtectionCase]:
     the multi-agency child protection team working the case. No break-glass, no front door."""
     if not is_practitioner(user):
         return ProtectionCase.objects.none()
+    return _cases_of(user.pk)
+
+
+def _cases_of(practitioner_id: int) -> QuerySet[ProtectionCase]:
     in_team = TeamMember.objects.filter(
-        episode=OuterRef("episode"), practitioner=user, left_at__isnull=True
+        episode=OuterRef("episode"), practitioner_id=practitioner_id, left_at__isnull=True
     )
     in_cp_team = ChildProtectionTeamMember.objects.filter(
-        team=OuterRef("cp_team"), practitioner=user, left_on__isnull=True
+        team=OuterRef("cp_team"), practitioner_id=practitioner_id, left_on__isnull=True
     )
     return ProtectionCase.objects.filter(
-        Q(lead_practitioner=user)
-        | Q(episode__lead_professional=user)
+        Q(lead_practitioner_id=practitioner_id)
+        | Q(episode__lead_professional_id=practitioner_id)
         | Q(Exists(in_team))
         | Q(Exists(in_cp_team))
+    )
+
+
+def in_open_protection_case(user: Any, child_ids: list[int]) -> set[int]:
+    """Which of these children have an open child-protection enquiry or plan whose record this
+    practitioner may see (protection_cases_visible_to): one query, compiled once."""
+    if not is_practitioner(user) or not child_ids:
+        return set()
+    from joinedup.sharing import compiled
+
+    def build(pk: int, among: Any) -> QuerySet[Any]:
+        open_cases = _cases_of(pk).filter(child_id__any_of=among, status__in=OPEN_STATUSES)
+        return open_cases.values_list("child_id")
+
+    return set(
+        compiled.first_column(("open_protection",), build, pk=user.pk, among=frozenset(child_ids))
     )
 
 

@@ -73,13 +73,9 @@ class _Shares:
     @cached_property
     def duty_to_share(self) -> bool:
         """The child is in an open child-protection enquiry or plan the reader works on."""
-        from joinedup.sharing.protection_policy import OPEN_STATUSES, protection_cases_visible_to
+        from joinedup.sharing.protection_policy import in_open_protection_case
 
-        return (
-            protection_cases_visible_to(self.user)
-            .filter(child=self.person, status__in=OPEN_STATUSES)
-            .exists()
-        )
+        return in_open_protection_case(self.user, [self.person.pk]) != set()
 
     def _duty_to_share_applies(self, owner_org: Any) -> bool:
         """Both organisations are under the duty (s16LA) and the child's welfare is at stake."""
@@ -112,7 +108,7 @@ class _Shares:
 
     @cached_property
     def break_glass(self) -> bool:
-        return visibility.live_break_glass(self.user).filter(person=self.person).exists()
+        return visibility.break_glass_among(self.user, [self.person.pk]) != set()
 
     def basis(self, owner_org: Any, category: str) -> Basis | None:
         """In order: safeguarding (s47 after step-up, with Sch. 1 para. 18 for special category
@@ -302,18 +298,10 @@ def persons_facts(
     now_is = _merged_into(ids)
     for record in _consent_candidates(ids, timezone.localdate(), now_is):
         consents[now_is[record.person_id]].append(record)
-    glass = set(
-        visibility.live_break_glass(user)
-        .filter(person_id__in=ids)
-        .values_list("person_id", flat=True)
-    )
-    from joinedup.sharing.protection_policy import OPEN_STATUSES, protection_cases_visible_to
+    glass = visibility.break_glass_among(user, ids)
+    from joinedup.sharing.protection_policy import in_open_protection_case
 
-    in_protection = set(
-        protection_cases_visible_to(user)
-        .filter(child_id__in=ids, status__in=OPEN_STATUSES)
-        .values_list("child_id", flat=True)
-    )
+    in_protection = in_open_protection_case(user, ids)
     for pk, shares in facts.items():
         shares.__dict__.update(  # the cached properties, filled in
             agreements=agreements,

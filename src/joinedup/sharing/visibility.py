@@ -156,10 +156,7 @@ def _read(
     shape: tuple[Any, ...], build: Callable[..., QuerySet[Any]], user: Any, **more: Any
 ) -> list[Any]:
     """The first column of a reader's compiled query (see compiled.sql), with `more` values."""
-    sql, params = compiled.sql(shape, build, **_reader_values(user), **more)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return [row[0] for row in cursor.fetchall()]
+    return compiled.first_column(shape, build, **_reader_values(user), **more)
 
 
 class _Reader(NamedTuple):
@@ -278,9 +275,31 @@ def ids_of(subquery: RawSQL) -> list[int]:
 
 def in_stepped_up_episode(user: Any, person_ids: list[int]) -> set[int]:
     """Which of these persons are in an episode stepped up to children's social care (s47) that
-    this practitioner leads or is a current member of the team of: one query."""
-    rows = visible_episode_ids(user)
-    found = EpisodePersons.objects.filter(
-        person_id__in=person_ids, episode__status="stepped_up", episode_id__in=rows
-    )
-    return set(found.values_list("person_id", flat=True))
+    this practitioner leads or is a current member of the team of: one query, compiled once."""
+    if not person_ids:
+        return set()
+
+    def build(pk: int, among: Any) -> QuerySet[Any]:
+        found = EpisodePersons.objects.filter(
+            person_id__any_of=among,
+            episode__status="stepped_up",
+            episode_id__in=_episode_ids(_Reader(pk, None)),
+        )
+        return found.values_list("person_id")
+
+    among = frozenset(person_ids)
+    return set(compiled.first_column(("stepped_up",), build, pk=int(user.pk), among=among))
+
+
+def break_glass_among(user: Any, person_ids: list[int]) -> set[int]:
+    """Which of these persons this practitioner holds live break-glass for: one query, compiled
+    once."""
+    if not person_ids:
+        return set()
+
+    def build(pk: int, now: datetime, among: Any) -> QuerySet[Any]:
+        grants = live_break_glass(_Reader(pk, None), now).filter(person_id__any_of=among)
+        return grants.values_list("person_id")
+
+    values = {"pk": int(user.pk), "now": timezone.now(), "among": frozenset(person_ids)}
+    return set(compiled.first_column(("break_glass",), build, **values))
