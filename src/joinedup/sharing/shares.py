@@ -13,7 +13,7 @@ from datetime import date
 from functools import cached_property
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
 from joinedup.partnership.models import Sector, SharingAgreement
@@ -23,7 +23,7 @@ from joinedup.people.models import (
     Person,
     SensitiveCategory,
 )
-from joinedup.sharing import visibility
+from joinedup.sharing import compiled, visibility
 from joinedup.sharing.bases import (
     BASIS_BREAK_GLASS,
     BASIS_OWN_INVOLVEMENT,
@@ -258,18 +258,25 @@ def _consent_candidates(
     into them), newest first (three queries, two when `now_is`, `_merged_into` of the persons,
     is given)."""
     person_ids = list(_merged_into(person_ids) if now_is is None else now_is)
-    withdrawn = ConsentRecord.objects.filter(
-        withdraws=OuterRef("pk"), event=ConsentEvent.WITHDRAWN, effective_on__lte=on
-    )
-    return list(
-        ConsentRecord.objects.filter(
-            person_id__in=person_ids, event=ConsentEvent.GIVEN, effective_on__lte=on
+
+    def build(among: Any, on: date) -> QuerySet[ConsentRecord]:
+        withdrawn = ConsentRecord.objects.filter(
+            withdraws=OuterRef("pk"), event=ConsentEvent.WITHDRAWN, effective_on__lte=on
         )
-        .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=on))
-        .exclude(Exists(withdrawn))
-        .prefetch_related("organisations")
-        .order_by("-effective_on", "-pk")
-    )
+        return (
+            ConsentRecord.objects.filter(
+                person_id__any_of=among, event=ConsentEvent.GIVEN, effective_on__lte=on
+            )
+            .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=on))
+            .exclude(Exists(withdrawn))
+            .order_by("-effective_on", "-pk")
+        )
+
+    # Compiled once (sharing/compiled.py): asked on every page that shows a person.
+    text, params = compiled.sql(("consents",), build, among=frozenset(person_ids), on=on)
+    records = list(ConsentRecord.objects.raw(text, params))
+    prefetch_related_objects(records, "organisations")
+    return records
 
 
 def _covering(
