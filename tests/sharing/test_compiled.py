@@ -75,7 +75,8 @@ def test_reused_sql_is_what_django_compiles(readers, who):
         ("episodes", visibility._episode_ids),
         ("requests", lambda r: visibility._request_ids(r, front_door=front)),
     ]:
-        assert _compare((shape,), lambda pk: build(reader(pk, None)), pk=user.pk) is not None
+        ids = _compare((shape,), lambda pk, build=build: build(reader(pk, None)), pk=user.pk)
+        assert ids is not None
     entry = _compare(
         ("referrals", front),
         lambda pk, org: visibility._referral_ids(reader(pk, org), front_door=front),
@@ -91,7 +92,7 @@ def test_a_marker_django_writes_otherwise_is_never_guessed():
         return Person.objects.filter(pk=pk, reference=str(pk))
 
     compiled._shapes.clear()
-    sql, params = compiled.sql(("odd",), build, pk=5)
+    _, params = compiled.sql(("odd",), build, pk=5)
     assert params == [5, "5"] and compiled._shapes[(connection.vendor, "odd")] is None
 
 
