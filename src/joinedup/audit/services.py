@@ -179,11 +179,11 @@ def _append(event: AccessEvent, person_ids: list[int]) -> None:
     seq, last_hash = head.get_field("seq").column, head.get_field("last_hash").column
     # The models' own names; every value a parameter.
     sql = (
-        f"WITH event AS ({insert_sql} RETURNING id), "  # noqa: S608
+        f"WITH event AS ({insert_sql} RETURNING {name(AccessEvent._meta.pk.column)}), "  # noqa: S608
         f"persons AS (INSERT INTO {name(persons.db_table)} ({name(event_id)}, {name(person_id)}) "
-        "SELECT event.id, unnest(%s::bigint[]) FROM event), "
+        f"SELECT event.{name(AccessEvent._meta.pk.column)}, unnest(%s::bigint[]) FROM event), "
         f"head AS (UPDATE {name(head.db_table)} SET {name(seq)} = %s, {name(last_hash)} = %s "
-        "WHERE id = 1) SELECT id FROM event"
+        f"WHERE {name(head.pk.column)} = 1) SELECT * FROM event"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [*insert_params, person_ids, event.seq, event.hash])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -188,13 +188,20 @@ def referrals_for_episode(*, user: Any, episode: Any) -> list[Referral]:
             "service__organisation"
         )
     )
-    family = {person.pk: person for person in episode.persons.all()}
     for referral in referrals:
         referral.episode = episode
-        if referral.person_id in family:
-            referral.person = family[referral.person_id]
-    prefetch_related_objects([r for r in referrals if r.person_id not in family], "person")
+    _with_persons(referrals, episode.persons.all())
     return referrals
+
+
+def _with_persons(referrals: list[Referral], known: Iterable[Person]) -> None:
+    """Each referral's person: from `known` (the family a page has already read), the others
+    read by id in one query."""
+    by_id = {person.pk: person for person in known}
+    for referral in referrals:
+        if referral.person_id in by_id:
+            referral.person = by_id[referral.person_id]
+    prefetch_related_objects([r for r in referrals if r.person_id not in by_id], "person")
 
 
 def request_to_refer(*, user: Any, request_id: Any) -> tuple[Any, list[Any]]:
@@ -297,13 +304,7 @@ def chronology_items(
             "referral__service__organisation", "by__organisation"
         )
     )
-    known = {person.pk: person for person in persons}
-    for event in events:
-        if event.referral.person_id in known:
-            event.referral.person = known[event.referral.person_id]
-    prefetch_related_objects(
-        [e.referral for e in events if e.referral.person_id not in known], "person"
-    )
+    _with_persons([e.referral for e in events], persons)
     items = []
     for e in events:
         r = e.referral

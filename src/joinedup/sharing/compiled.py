@@ -9,9 +9,10 @@ of the reader's, and each later call puts the reader's values where the markers 
 
 Nothing is guessed: a shape is reused only when every marker was found, each in a parameter of
 its own and of the type Django would send (dates and times as the database adapts them), and no
-other parameter equals one. Otherwise, and for the lists of ids that SQLite writes out one
-placeholder each, the query is compiled each time, as before. A test compares the reused SQL
-and parameters with a fresh compile for readers of every shape, on SQLite and PostgreSQL.
+other parameter carries a trace of one (a marker sent again as text, say). Otherwise, and for
+the lists of ids that SQLite writes out one placeholder each, the query is compiled each time,
+as before. A test compares the reused SQL and parameters with a fresh compile for readers of
+every shape, on SQLite and PostgreSQL.
 """
 
 from __future__ import annotations
@@ -104,7 +105,11 @@ def first_column(
     shape: tuple[Any, ...], build: Callable[..., QuerySet[Any]], **values: Any
 ) -> list[Any]:
     """The first column of every row of `build(**values)`, by its compiled SQL."""
-    text, params = sql(shape, build, **values)
+    return read_first_column(*sql(shape, build, **values))
+
+
+def read_first_column(text: str, params: list[Any]) -> list[Any]:
+    """The first column of every row of this SQL."""
     with connection.cursor() as cursor:
         cursor.execute(text, params)
         return [row[0] for row in cursor.fetchall()]

@@ -16,6 +16,7 @@ from joinedup.protection.models import (
     ChildProtectionTeamMember,
     ProtectionCase,
 )
+from joinedup.sharing import compiled
 from joinedup.sharing.bases import is_practitioner
 from joinedup.sharing.lawful import Basis, LawfulBasis, SpecialCondition, StatutoryDuty
 
@@ -84,7 +85,6 @@ def in_open_protection_case(user: Any, child_ids: list[int]) -> set[int]:
     practitioner may see (protection_cases_visible_to): one query, compiled once."""
     if not is_practitioner(user) or not child_ids:
         return set()
-    from joinedup.sharing import compiled
 
     def build(pk: int, among: Any) -> QuerySet[Any]:
         open_cases = _cases_of(pk).filter(child_id__any_of=among, status__in=OPEN_STATUSES)

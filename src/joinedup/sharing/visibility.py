@@ -16,7 +16,6 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
-from django.db import connection
 from django.db.models import Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
@@ -77,17 +76,27 @@ def _not_closed(branches: list[QuerySet[Any]]) -> list[QuerySet[Any]]:
 def person_grounds(
     user: Any, *, front_door: bool, day: date | None = None, now: datetime | None = None
 ) -> list[tuple[str, list[QuerySet[Any]]]]:
-    """Each ground for seeing a person, as querysets of rows with a `person_id`."""
-    grounds: list[tuple[str, list[QuerySet[Any]]]] = [
-        (OWN_INVOLVEMENT, _organisation_involvements(user, day or timezone.localdate())),
-        (SAFEGUARDING, _team_persons(user, status="stepped_up")),
-        (EPISODE, _not_closed(_team_persons(user))),
+    """Each ground for seeing a person (`_ground_names`, in its order), as querysets of rows
+    with a `person_id`, built when a query is compiled (sharing/compiled.py)."""
+    branches = {
+        OWN_INVOLVEMENT: _organisation_involvements(user, day or timezone.localdate()),
+        SAFEGUARDING: _team_persons(user, status="stepped_up"),
+        EPISODE: _not_closed(_team_persons(user)),
+        FRONT_DOOR: [RequestPerson.objects.filter(request__status=RequestStatus.RECEIVED)],
+        BREAK_GLASS: [live_break_glass(user, now)],
+    }
+    return [(name, branches[name]) for name in _ground_names(front_door)]
+
+
+def _ground_names(front_door: bool) -> list[str]:
+    """The grounds a reader may have, in the order their lawful basis is named (see above)."""
+    return [
+        OWN_INVOLVEMENT,
+        SAFEGUARDING,
+        EPISODE,
+        *([FRONT_DOOR] if front_door else []),
+        BREAK_GLASS,
     ]
-    if front_door:
-        open_requests = RequestPerson.objects.filter(request__status=RequestStatus.RECEIVED)
-        grounds.append((FRONT_DOOR, [open_requests]))
-    grounds.append((BREAK_GLASS, [live_break_glass(user, now)]))
-    return grounds
 
 
 def _person_ids(branch: QuerySet[Any]) -> QuerySet[Any]:
@@ -112,7 +121,7 @@ def visible_person_ids_sql(user: Any, *, front_door: bool) -> tuple[str, list[An
     parameters (for a subquery), compiled once for each shape of reader. Safeguarding is left
     out: its episodes are among the open ones of the episode ground."""
     return compiled.sql(
-        ("visible_person_ids", front_door, user.organisation_id is None),
+        ("visible_person_ids", front_door),
         lambda pk, org, day, now: _visible_person_ids(
             _Reader(pk, org), front_door=front_door, day=day, now=now
         ),
@@ -136,8 +145,6 @@ def visible_among(user: Any, person_ids: list[int], *, front_door: bool) -> set[
 def person_ground(user: Any, person_id: int, *, front_door: bool) -> str | None:
     """The first ground (in the order above) on which this user may see this person: one query,
     each branch narrowed to the person by its index, compiled once for each shape of reader."""
-    names = [OWN_INVOLVEMENT, SAFEGUARDING, EPISODE, *([FRONT_DOOR] if front_door else [])]
-    names.append(BREAK_GLASS)  # the grounds of person_grounds, in its order
 
     def build(pk: int, org: int | None, day: date, now: datetime, person: int) -> QuerySet[Any]:
         grounds = person_grounds(_Reader(pk, org), front_door=front_door, day=day, now=now)
@@ -149,7 +156,7 @@ def person_ground(user: Any, person_id: int, *, front_door: bool) -> str | None:
         return branches[0].union(*branches[1:])
 
     ranks = _read(("person_ground", front_door), build, user, person=int(person_id))
-    return names[min(ranks)] if ranks else None
+    return _ground_names(front_door)[min(ranks)] if ranks else None
 
 
 def _read(
@@ -268,9 +275,7 @@ def _subquery(
 
 def ids_of(subquery: RawSQL) -> list[int]:
     """The ids a subquery above finds, read at once."""
-    with connection.cursor() as cursor:
-        cursor.execute(subquery.sql, subquery.params)
-        return [row[0] for row in cursor.fetchall()]
+    return compiled.read_first_column(subquery.sql, subquery.params)
 
 
 def in_stepped_up_episode(user: Any, person_ids: list[int]) -> set[int]:
