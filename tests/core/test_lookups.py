@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from joinedup.core.lookups import lists_if_any
 from joinedup.people.models import Involvement, Person
 from tests import factories as f
 
@@ -62,3 +63,27 @@ def test_a_long_list_is_one_parameter_on_postgresql(people):
 def test_a_subquery_is_refused_with_a_clear_message():
     with pytest.raises(TypeError, match="__in for a subquery"):
         Person.objects.filter(pk__any_of=Person.objects.values("pk"))
+
+
+def test_lists_if_any_asks_which_lists_have_rows_in_one_query(people):
+    involved = [p.pk for p in people[:4]]
+    with CaptureQueriesContext(connection) as queries:
+        found = lists_if_any(
+            (Involvement.objects.filter(person_id__any_of=involved), lambda qs: qs.order_by("pk")),
+            (Person.objects.filter(given_name="nobody"), lambda qs: qs),  # empty: not read
+            (None, lambda qs: qs),  # not asked for
+            (Person.objects.filter(pk__any_of=[]), lambda qs: qs),  # cannot match: not asked
+            (Person.objects.filter(given_name="P5"), lambda qs: qs.only("given_name")),
+        )
+    assert [len(rows) for rows in found] == [4, 0, 0, 0, 1]
+    assert sorted(i.person_id for i in found[0]) == involved
+    assert found[4][0].given_name == "P5"
+    # One question for the four lists asked, then only the two with rows are read.
+    assert len(queries) == 3
+    assert queries[0]["sql"].startswith("SELECT EXISTS")
+
+
+def test_lists_if_any_without_a_list_to_ask_asks_nothing():
+    with CaptureQueriesContext(connection) as queries:
+        assert lists_if_any((None, lambda qs: qs)) == [[]]
+    assert len(queries) == 0

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -24,7 +24,7 @@ from joinedup.assessments.models import Assessment, AssessmentStatus
 from joinedup.audit import services as audit
 from joinedup.audit.models import Action
 from joinedup.chronology.models import ChronologyEntry, ChronologyKind, PatternAlert
-from joinedup.core.lookups import rows_if_any
+from joinedup.core.lookups import lists_if_any
 from joinedup.core.spreadsheets import SafeWriter
 from joinedup.directory import selectors as directory_selectors
 from joinedup.episodes.models import (
@@ -290,6 +290,9 @@ class TimelineItem:
     recorded_by: str = ""
     source: str = ""
     at: datetime | None = None  # when known to the minute: orders events of the same day
+    # The practitioner who recorded it: their name, and their organisation's where the item
+    # names none, filled in for every item at once (`_name_recorders`).
+    by_id: int | None = None
 
 
 @dataclass
@@ -309,26 +312,38 @@ def _episode_items(episodes: list[Episode], who: str) -> list[TimelineItem]:
     """Meetings, decisions, incidents, status changes and handovers of the reader's episodes."""
     items: list[TimelineItem] = []
     ids = frozenset(e.pk for e in episodes)
-    for change in EpisodeStatusChange.objects.filter(episode_id__any_of=ids).select_related(
-        "by__organisation", "episode"
-    ):
+    # Handovers, incidents and assessments: most episodes have none, asked narrowly first, in
+    # one query (lists_if_any).
+    done = [AssessmentStatus.COMPLETED, AssessmentStatus.SHARED]
+    handovers, incidents, assessments = lists_if_any(
+        (
+            LeadHandover.objects.filter(episode_id__any_of=ids),
+            lambda found: found.select_related("to_practitioner__organisation"),
+        ),
+        (
+            CriticalIncident.objects.filter(episode_id__any_of=ids),
+            lambda found: found,
+        ),
+        (
+            Assessment.objects.filter(episode_id__any_of=ids, status__in=done),
+            lambda found: found.select_related("template"),
+        ),
+    )
+    references = {e.pk: e.reference for e in episodes}
+    for change in EpisodeStatusChange.objects.filter(episode_id__any_of=ids):
         items.append(
             TimelineItem(
                 timezone.localdate(change.at),
-                f"Episode {change.episode.reference}: {change.get_status_display()}",
+                f"Episode {references[change.episode_id]}: {change.get_status_display()}",
                 who,
-                str(change.by.organisation or ""),
+                "",
                 change.reason,
-                change.by.get_full_name(),
-                "episode",
+                source="episode",
                 at=change.at,
+                by_id=change.by_id,
             )
         )
-    # Handovers, incidents and assessments: most episodes have none, asked narrowly first.
-    for h in rows_if_any(
-        LeadHandover.objects.filter(episode_id__any_of=ids),
-        lambda found: found.select_related("to_practitioner__organisation"),
-    ):
+    for h in handovers:
         items.append(
             TimelineItem(
                 timezone.localdate(h.at),
@@ -340,68 +355,57 @@ def _episode_items(episodes: list[Episode], who: str) -> list[TimelineItem]:
                 at=h.at,
             )
         )
-    for m in Meeting.objects.filter(episode_id__any_of=ids).select_related(
-        "recorded_by__organisation"
-    ):
+    for m in Meeting.objects.filter(episode_id__any_of=ids):
         family = "the family came" if m.family_attended else "the family did not come"
         items.append(
             TimelineItem(
                 m.held_on,
                 m.get_kind_display(),
                 who,
-                str(m.recorded_by.organisation or ""),
+                "",
                 f"{family.capitalize()}. {m.notes}".strip(),
-                m.recorded_by.get_full_name(),
-                "meeting",
+                source="meeting",
+                by_id=m.recorded_by_id,
             )
         )
-    for d in TeamDecision.objects.filter(episode_id__any_of=ids).select_related(
-        "taken_by__organisation"
-    ):
+    for d in TeamDecision.objects.filter(episode_id__any_of=ids):
         items.append(
             TimelineItem(
                 timezone.localdate(d.taken_at),
                 "Team decision",
                 who,
-                str(d.taken_by.organisation or ""),
+                "",
                 f"{d.text.rstrip('.')}. Reasons: {d.reasons}",
-                d.taken_by.get_full_name(),
-                "decision",
+                source="decision",
                 at=d.taken_at,
+                by_id=d.taken_by_id,
             )
         )
-    for i in rows_if_any(
-        CriticalIncident.objects.filter(episode_id__any_of=ids),
-        lambda found: found.select_related("recorded_by__organisation"),
-    ):
+    for i in incidents:
         items.append(
             TimelineItem(
                 timezone.localdate(i.occurred_at),
                 f"Critical incident: {i.get_kind_display()}",
                 who,
-                str(i.recorded_by.organisation or ""),
+                "",
                 i.description,
-                i.recorded_by.get_full_name(),
-                "incident",
+                source="incident",
                 at=i.occurred_at,
+                by_id=i.recorded_by_id,
             )
         )
-    done = [AssessmentStatus.COMPLETED, AssessmentStatus.SHARED]
-    for a in rows_if_any(
-        Assessment.objects.filter(episode_id__any_of=ids, status__in=done),
-        lambda found: found.select_related("template", "completed_by__organisation"),
-    ):
-        assert a.completed_at is not None and a.completed_by is not None
+    for a in assessments:
+        assert a.completed_at is not None and a.completed_by_id is not None
         items.append(
             TimelineItem(
                 timezone.localdate(a.completed_at),
                 f"{a.template.name} completed",
                 who,
-                str(a.completed_by.organisation or ""),
+                "",
                 "Shared with the family." if a.status == AssessmentStatus.SHARED else "",
-                a.completed_by.get_full_name(),
-                "assessment",
+                source="assessment",
                 at=a.completed_at,
+                by_id=a.completed_by_id,
             )
         )
     return items
@@ -414,7 +418,7 @@ def _request_items(user: Any, episodes: list[Episode], persons: list[Person]) ->
             people__person__in=persons,
         )
         .exclude(status=RequestStatus.DRAFT)
-        .select_related("raised_by__organisation", "decision")
+        .select_related("decision")
         .distinct()
     )
     items = []
@@ -425,11 +429,11 @@ def _request_items(user: Any, episodes: list[Episode], persons: list[Person]) ->
                 timezone.localdate(r.received_at),
                 f"Request for support {r.reference} ({r.get_rating_display()})",
                 _names(persons),
-                str(r.raised_by.organisation or ""),
                 "",
-                r.raised_by.get_full_name(),
-                "request",
+                "",
+                source="request",
                 at=r.received_at,
+                by_id=r.raised_by_id,
             )
         )
         decision = getattr(r, "decision", None)
@@ -450,18 +454,17 @@ def _request_items(user: Any, episodes: list[Episode], persons: list[Person]) ->
 
 def _person_items(user: Any, persons: list[Person]) -> list[TimelineItem]:
     items = []
-    for e in ChronologyEntry.objects.filter(person__in=persons).select_related(
-        "person", "organisation", "recorded_by"
-    ):
+    named = {p.pk: p for p in persons}
+    for e in ChronologyEntry.objects.filter(person__in=persons).select_related("organisation"):
         items.append(
             TimelineItem(
                 e.occurred_on,
                 e.get_kind_display(),
-                e.person.full_name,
+                named[e.person_id].full_name,
                 e.organisation.name,
                 e.text,
-                e.recorded_by.get_full_name(),
-                "chronology",
+                source="chronology",
+                by_id=e.recorded_by_id,
             )
         )
     # The policy's facts (safeguarding, consent, agreements...) once for the page, not per person.
@@ -510,12 +513,41 @@ def _involvement_items(
     return items
 
 
+def _name_recorders(items: list[TimelineItem]) -> list[TimelineItem]:
+    """The items with who recorded each, and their organisation where the item names none:
+    every practitioner on the timeline read in one query, rather than joined into each list."""
+    ids = frozenset(i.by_id for i in items if i.by_id is not None)
+    if not ids:
+        return items
+    found = (
+        Practitioner.objects.filter(pk__any_of=ids)
+        .select_related("organisation")
+        .only("first_name", "last_name", "organisation__name")
+        .order_by()
+    )
+    by = {p.pk: p for p in found}
+    return [
+        item
+        if item.by_id is None
+        else replace(
+            item,
+            recorded_by=by[item.by_id].get_full_name(),
+            organisation=item.organisation or str(by[item.by_id].organisation or ""),
+        )
+        for item in items
+    ]
+
+
 def chronology_get(*, user: Any, episode_id: Any, purpose: str = "chronology") -> Chronology:
     """The family's timeline, oldest first, of what the policy lets this reader see."""
     episode = policy.require_episode(user, episode_id, purpose=purpose)
     persons = list(policy.persons_visible_to(user).filter(episodes=episode).order_by("pk"))
-    episodes = list(
-        policy.episodes_visible_to(user).filter(persons__in=persons).distinct().order_by("pk")
+    episodes = list(  # their ids and references are all the timeline needs
+        policy.episodes_visible_to(user)
+        .filter(persons__in=persons)
+        .only("reference")
+        .distinct()
+        .order_by("pk")
     )
     items = (
         _person_items(user, persons)
@@ -528,6 +560,7 @@ def chronology_get(*, user: Any, episode_id: Any, purpose: str = "chronology") -
             )
         ]
     )
+    items = _name_recorders(items)
     items.sort(key=lambda i: (i.on, i.at.timestamp() if i.at else 0.0))
     alerts = list(
         PatternAlert.objects.filter(person__in=persons).select_related("person", "acknowledged_by")

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
+from django.db import connection
 from django.db.models import Field, ForeignObject, IntegerField, Lookup, QuerySet
 from django.db.models.lookups import In
 
@@ -58,16 +59,36 @@ def register() -> None:
     ForeignObject.register_lookup(AnyOf)
 
 
-def rows_if_any(
-    qs: QuerySet[Any] | None, shown: Callable[[QuerySet[Any]], QuerySet[Any]]
-) -> list[Any]:
-    """The rows of `qs` as `shown` reads them (joined to what they are shown with), asking
-    first, narrowly, whether there are any: most of a page's short lists (incidents, handovers,
-    proposals) are empty on most days, and the wide query costs several times the narrow one
-    for Django to build. `qs` None: nothing to read."""
-    if qs is None:
-        return []
-    ids = list(qs.values_list("pk", flat=True))
-    if not ids:
-        return []
-    return list(shown(qs.model._default_manager.filter(pk__any_of=frozenset(ids))))
+def lists_if_any(
+    *lists: tuple[QuerySet[Any] | None, Callable[[QuerySet[Any]], QuerySet[Any]]],
+) -> list[list[Any]]:
+    """For each `(qs, shown)`, the rows of `qs` as `shown` reads them (joined to what they are
+    shown with), asking first, narrowly and for all the lists in one query, which have any.
+
+    Most of a page's short lists (incidents, handovers, proposals, escalations) are empty on
+    most days, and each wide query costs several times the narrow one for Django to build: one
+    `SELECT EXISTS (...), EXISTS (...)` (each part Django's own SQL for `qs`) answers for all
+    of them in one round trip, and only the lists with rows are read. `qs` None: nothing to
+    read."""
+    parts: list[str] = []
+    params: list[Any] = []
+    asked: list[int] = []
+    for index, (qs, _) in enumerate(lists):
+        if qs is None:
+            continue
+        try:
+            sql, found = qs.order_by().values("pk")[:1].query.sql_with_params()
+        except EmptyResultSet:
+            continue  # an empty list of ids, say: nothing can match
+        parts.append(f"EXISTS ({sql})")
+        params.extend(found)
+        asked.append(index)
+    have: set[int] = set()
+    if parts:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT " + ", ".join(parts), params)
+            have = {index for index, yes in zip(asked, cursor.fetchone(), strict=True) if yes}
+    return [
+        list(shown(qs)) if index in have and qs is not None else []
+        for index, (qs, shown) in enumerate(lists)
+    ]

@@ -301,7 +301,7 @@ def chronology_items(
 
     events = list(
         ReferralEvent.objects.filter(referral__in=referrals).select_related(
-            "referral__service__organisation", "by__organisation"
+            "referral__service__organisation", "by"
         )
     )
     _with_persons([e.referral for e in events], persons)

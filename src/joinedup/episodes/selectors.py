@@ -21,7 +21,7 @@ from django.utils import timezone
 from joinedup.audit import services as audit
 from joinedup.audit.models import Action
 from joinedup.chronology import services as chronology
-from joinedup.core.lookups import rows_if_any
+from joinedup.core.lookups import lists_if_any
 from joinedup.episodes.models import Action as ActionModel
 from joinedup.episodes.models import (
     ActionNote,
@@ -139,6 +139,25 @@ def episode_get(*, user: Any, episode_id: Any) -> EpisodeView:
             )
         )
     )
+    # Most episodes have none of these four: asked narrowly first, in one query (lists_if_any).
+    incidents, handovers, closure_feedback, lead_proposals = lists_if_any(
+        (
+            episode.incidents.all(),
+            lambda found: found.select_related("recorded_by", "acknowledged_by"),
+        ),
+        (
+            episode.handovers.all(),
+            lambda found: found.select_related("from_practitioner", "to_practitioner"),
+        ),
+        (
+            episode.closure_feedback.all(),
+            lambda found: found.select_related("given_by", "recorded_by"),
+        ),
+        (
+            episode.lead_proposals.all(),
+            lambda found: found.select_related("proposed", "proposed_by")[:10],
+        ),
+    )
     audit.record(
         actor=user,
         action=Action.VIEW,
@@ -154,27 +173,14 @@ def episode_get(*, user: Any, episode_id: Any) -> EpisodeView:
         actions=actions,
         meetings=meetings,
         decisions=decisions,
-        # Most episodes have none of these four: asked narrowly first (see rows_if_any).
-        incidents=rows_if_any(
-            episode.incidents.all(),
-            lambda found: found.select_related("recorded_by", "acknowledged_by"),
-        ),
-        handovers=rows_if_any(
-            episode.handovers.all(),
-            lambda found: found.select_related("from_practitioner", "to_practitioner"),
-        ),
+        incidents=incidents,
+        handovers=handovers,
         plan_versions=list(episode.plan_versions.select_related("made_by")),
         may_edit=episode.status != EpisodeStatus.CLOSED,
         is_lead=episode.lead_professional_id == user.pk,
         review_due=meetings[0].next_review_on if meetings else None,
-        closure_feedback=rows_if_any(
-            episode.closure_feedback.all(),
-            lambda found: found.select_related("given_by", "recorded_by"),
-        ),
-        lead_proposals=rows_if_any(
-            episode.lead_proposals.all()[:10],
-            lambda found: found.select_related("proposed", "proposed_by"),
-        ),
+        closure_feedback=closure_feedback,
+        lead_proposals=lead_proposals,
     )
 
 
@@ -352,31 +358,34 @@ def my_work(*, user: Any, horizon_days: int = 14, page: Any = 1, summary: bool =
     )
     actions_overdue = [listed_actions[pk] for pk in overdue_actions[:LIST_LIMIT]]
     actions_due = [listed_actions[pk] for pk in due_actions[:LIST_LIMIT]]
-    disagreements = rows_if_any(
-        Disagreement.objects.filter(
-            decision__episode_id__any_of=open_ids, status=Disagreement.Status.OPEN
+    # Most days these four are empty: asked narrowly first, in one query (lists_if_any).
+    disagreements, incidents, lead_proposals, escalated = lists_if_any(
+        (
+            Disagreement.objects.filter(
+                decision__episode_id__any_of=open_ids, status=Disagreement.Status.OPEN
+            ),
+            lambda found: found.select_related("decision").order_by("level_due_at"),
         ),
-        lambda found: found.select_related("decision").order_by("level_due_at"),
-    )
-    incidents = rows_if_any(
-        CriticalIncident.objects.filter(
-            episode__lead_professional=user, acknowledged_at__isnull=True
+        (
+            CriticalIncident.objects.filter(
+                episode__lead_professional=user, acknowledged_at__isnull=True
+            ),
+            lambda found: found,
         ),
-        lambda found: found,
-    )
-    lead_proposals = rows_if_any(
-        None
-        if summary
-        else LeadProposal.objects.filter(proposed=user, status=LeadProposal.Status.WAITING),
-        lambda found: found.select_related("proposed_by"),
-    )
-    escalated = rows_if_any(
-        None
-        if summary
-        else Disagreement.objects.filter(managers_told=user, status=Disagreement.Status.OPEN),
-        lambda found: found.select_related(
-            "decision__episode", "decision__taken_by", "raised_by__practitioner"
-        ).order_by("level_due_at"),
+        (
+            None
+            if summary
+            else LeadProposal.objects.filter(proposed=user, status=LeadProposal.Status.WAITING),
+            lambda found: found.select_related("proposed_by"),
+        ),
+        (
+            None
+            if summary
+            else Disagreement.objects.filter(managers_told=user, status=Disagreement.Status.OPEN),
+            lambda found: found.select_related(
+                "decision__episode", "decision__taken_by", "raised_by__practitioner"
+            ).order_by("level_due_at"),
+        ),
     )
     # Every list names its families: the episodes shown, and those the lists point at, are
     # read once with the family's names.
