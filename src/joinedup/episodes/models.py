@@ -3,6 +3,8 @@ meetings and reviews, decisions and disagreements, critical incidents, and closu
 
 from __future__ import annotations
 
+from functools import cached_property
+
 from django.db import models
 from django.db.models import Q
 
@@ -53,10 +55,11 @@ class Episode(models.Model):
     def is_active(self) -> bool:
         return self.status != EpisodeStatus.CLOSED
 
-    @property
+    @cached_property
     def family_label(self) -> str:
         """The people it is about, children first, as the family gives their names: for lists
-        shown to the team (use with `prefetch_related("persons")`)."""
+        shown to the team (use with `prefetch_related("persons")`; worked out once for each
+        instance, as a list may name the same family in several places)."""
         persons = sorted(self.persons.all(), key=lambda p: (p.kind != "child", p.pk))
         names = [p.full_name for p in persons[:3]]
         more = len(persons) - len(names)

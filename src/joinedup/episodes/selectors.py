@@ -15,6 +15,7 @@ from django.db.models import (
     Prefetch,
     Q,
     Subquery,
+    prefetch_related_objects,
 )
 from django.utils import timezone
 
@@ -94,6 +95,20 @@ class EpisodeView:
         )
 
 
+def _name_members(everyone: dict[int, TeamMember], rows: list[Any], relation: str) -> None:
+    """Point each row's `relation` (a team member) at the member already read in `everyone`;
+    any other (none, unless the data is odd) read with their names in one query."""
+    column = f"{relation}_id"
+    others = []
+    for row in rows:
+        member = everyone.get(getattr(row, column))
+        if member is None:
+            others.append(row)
+        else:
+            setattr(row, relation, member)
+    prefetch_related_objects(others, f"{relation}__practitioner", f"{relation}__person")
+
+
 def episode_get(*, user: Any, episode_id: Any) -> EpisodeView:
     """One episode, for its team: everything on the episode page in a fixed number of queries."""
     # Each list's own rows with what they point at joined in (a Prefetch of a select_related),
@@ -109,36 +124,34 @@ def episode_get(*, user: Any, episode_id: Any) -> EpisodeView:
             "requests",
         ),
     )
-    members = list(
-        episode.members.filter(left_at__isnull=True).select_related(
-            "practitioner__organisation", "person"
+    # Every member the team has had, once: the table shows the current ones, and the actions'
+    # owners, the attendance and the disagreements are named from here, not by joins of their own.
+    everyone = {
+        m.pk: m for m in episode.members.select_related("practitioner__organisation", "person")
+    }
+    members = [m for m in everyone.values() if m.left_at is None]
+    actions = list(
+        episode.actions.select_related("outcome").prefetch_related(
+            Prefetch("notes", ActionNote.objects.select_related("author"))
         )
     )
-    actions = list(
-        episode.actions.select_related(
-            "owner__practitioner", "owner__person", "outcome"
-        ).prefetch_related(Prefetch("notes", ActionNote.objects.select_related("author")))
-    )
+    _name_members(everyone, actions, "owner")
     meetings = list(
         episode.meetings.prefetch_related(
-            Prefetch(
-                "attendance",
-                Attendance.objects.select_related("member__practitioner", "member__person"),
-            ),
+            # In the team's order (members' ids follow the order they joined in).
+            Prefetch("attendance", Attendance.objects.order_by("member_id", "pk")),
             Prefetch("judgements", OutcomeJudgement.objects.select_related("outcome")),
         )
     )
+    _name_members(everyone, [a for m in meetings for a in m.attendance.all()], "member")
     steps = Prefetch("steps", DisagreementStep.objects.select_related("by"))
     decisions = list(
         episode.decisions.select_related("taken_by").prefetch_related(
-            Prefetch(
-                "disagreements",
-                Disagreement.objects.select_related("raised_by__practitioner").prefetch_related(
-                    steps
-                ),
-            )
+            Prefetch("disagreements", Disagreement.objects.prefetch_related(steps))
         )
     )
+    disagreements = [d for decision in decisions for d in decision.disagreements.all()]
+    _name_members(everyone, disagreements, "raised_by")
     # Most episodes have none of these four: asked narrowly first, in one query (lists_if_any).
     incidents, handovers, closure_feedback, lead_proposals = lists_if_any(
         (
