@@ -293,6 +293,13 @@ class Meeting(models.Model):
 
     class Meta:
         ordering = ["-held_on", "-pk"]
+        indexes = [
+            # Each team's latest meeting and the review it set (My work asks for every team a
+            # practitioner is in), read from the index alone.
+            models.Index(
+                fields=["episode", "-held_on", "-id", "next_review_on"], name="meeting_latest_idx"
+            )
+        ]
 
 
 class Attendance(models.Model):
