@@ -554,7 +554,16 @@ def chronology_get(*, user: Any, episode_id: Any, purpose: str = "chronology") -
         + _episode_items(episodes, _names(persons))
         + _request_items(user, episodes, persons)
         + [
-            TimelineItem(r.on, r.what, r.who, r.organisation, r.text, r.recorded_by, "referral")
+            TimelineItem(
+                r.on,
+                r.what,
+                r.who,
+                r.organisation,
+                r.text,
+                r.recorded_by,
+                "referral",
+                by_id=r.by_id,
+            )
             for r in directory_selectors.chronology_items(
                 user=user, episodes=episodes, persons=persons
             )
@@ -562,9 +571,10 @@ def chronology_get(*, user: Any, episode_id: Any, purpose: str = "chronology") -
     )
     items = _name_recorders(items)
     items.sort(key=lambda i: (i.on, i.at.timestamp() if i.at else 0.0))
-    alerts = list(
-        PatternAlert.objects.filter(person__in=persons).select_related("person", "acknowledged_by")
-    )
+    alerts = list(PatternAlert.objects.filter(person__in=persons).select_related("acknowledged_by"))
+    named = {p.pk: p for p in persons}
+    for alert in alerts:
+        alert.person = named[alert.person_id]
     return Chronology(
         episode=episode,
         persons=persons,
