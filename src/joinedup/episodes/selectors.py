@@ -14,6 +14,7 @@ from django.db.models import (
     OuterRef,
     Prefetch,
     Q,
+    QuerySet,
     Subquery,
     prefetch_related_objects,
 )
@@ -234,13 +235,9 @@ class Caseload:
     actions_overdue: int
 
 
-def team_caseloads(*, user: Any) -> list[Caseload]:
-    """For a manager: the caseload of each practitioner who reports to them (their own line
-    reports, and the practitioners of the teams they manage). Counts only: no family is named.
-
-    The reports are read first: most readers manage nobody and pay one indexed query; a
-    manager's counts are then looked up by the reports' ids (indexed), not by a subquery that
-    PostgreSQL would answer by scanning every action and membership."""
+def reports_of(user: Any) -> QuerySet[Practitioner]:
+    """The practitioners who report to this one: their own line reports, and the practitioners
+    of the teams they manage (most readers manage nobody)."""
     # Two indexed lookups joined by UNION: an OR across the join to teams reads every
     # practitioner (50,000 at 1M).
     line = Practitioner.objects.filter(line_manager=user).order_by().values("pk")
@@ -249,18 +246,18 @@ def team_caseloads(*, user: Any) -> list[Caseload]:
         .order_by()
         .values("pk")
     )
-    reporting = list(
-        Practitioner.objects.filter(pk__in=line.union(team), is_active=True)
-        .exclude(pk=user.pk)
-        .values_list("pk", flat=True)
-    )
-    if not reporting:
+    return Practitioner.objects.filter(pk__in=line.union(team), is_active=True).exclude(pk=user.pk)
+
+
+def team_caseloads(reports: list[Practitioner]) -> list[Caseload]:
+    """For a manager: the caseload of each practitioner who reports to them (`reports_of`, with
+    their organisation and team). Counts only: no family is named.
+
+    My work asks whether there are any reports with its other short lists (lists_if_any); a
+    manager's counts are then looked up by the reports' ids (indexed), not by a subquery that
+    PostgreSQL would answer by scanning every action and membership."""
+    if not reports:
         return []
-    reports = list(
-        Practitioner.objects.filter(pk__any_of=frozenset(reporting))
-        .select_related("organisation", "team")
-        .order_by("last_name", "first_name")
-    )
     ids = [p.pk for p in reports]
     today = timezone.localdate()
     open_episode = ~Q(status=EpisodeStatus.CLOSED)
@@ -371,8 +368,8 @@ def my_work(*, user: Any, horizon_days: int = 14, page: Any = 1, summary: bool =
     )
     actions_overdue = [listed_actions[pk] for pk in overdue_actions[:LIST_LIMIT]]
     actions_due = [listed_actions[pk] for pk in due_actions[:LIST_LIMIT]]
-    # Most days these four are empty: asked narrowly first, in one query (lists_if_any).
-    disagreements, incidents, lead_proposals, escalated = lists_if_any(
+    # Most days these five are empty: asked narrowly first, in one query (lists_if_any).
+    disagreements, incidents, lead_proposals, escalated, reports = lists_if_any(
         (
             Disagreement.objects.filter(
                 decision__episode_id__any_of=open_ids, status=Disagreement.Status.OPEN
@@ -398,6 +395,12 @@ def my_work(*, user: Any, horizon_days: int = 14, page: Any = 1, summary: bool =
             lambda found: found.select_related(
                 "decision__episode", "decision__taken_by", "raised_by__practitioner"
             ).order_by("level_due_at"),
+        ),
+        (
+            None if summary else reports_of(user),
+            lambda found: found.select_related("organisation", "team").order_by(
+                "last_name", "first_name"
+            ),
         ),
     )
     # Every list names its families: the episodes shown, and those the lists point at, are
@@ -444,7 +447,7 @@ def my_work(*, user: Any, horizon_days: int = 14, page: Any = 1, summary: bool =
         lead_proposals=lead_proposals,
         escalated_to_me=escalated,
         my_families=families,
-        team_caseloads=[] if summary else team_caseloads(user=user),
+        team_caseloads=team_caseloads(reports),
     )
 
 
