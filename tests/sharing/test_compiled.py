@@ -152,3 +152,33 @@ def test_the_sharing_facts_are_compiled_once_on_postgresql(teacher, school):
     on_postgresql = connection.vendor == "postgresql"
     for shape in ("stepped_up", "break_glass", "open_protection"):
         assert reused[shape] is on_postgresql
+
+
+def test_several_reads_in_one_round_trip_give_each_its_own_column(teacher, school, other_org):
+    from django.test.utils import CaptureQueriesContext
+
+    from joinedup.sharing.models import BreakGlass
+    from joinedup.sharing.protection_policy import open_protection_read
+
+    glass, plain = factories.person("Glass", "Child"), factories.person("Plain", "Child")
+    for person in (glass, plain):
+        factories.involvement(other_org, person)
+    BreakGlass.objects.create(
+        practitioner=teacher,
+        organisation=teacher.organisation,
+        person=glass,
+        reason="Child at risk tonight",
+        opened_at=timezone.now(),
+        expires_at=timezone.now() + timedelta(hours=1),
+    )
+    ids = [glass.pk, plain.pk]
+    reads = [
+        visibility.stepped_up_read(teacher, ids),
+        visibility.break_glass_read(teacher, ids),
+        open_protection_read(teacher, ids),
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        together = compiled.first_columns(*reads)
+    assert len(queries) == 1
+    assert together == [read.first_column() for read in reads] == [[], [glass.pk], []]
+    assert compiled.first_columns() == []

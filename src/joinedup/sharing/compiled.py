@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import connection
 from django.db.models import QuerySet
@@ -113,3 +113,34 @@ def read_first_column(text: str, params: list[Any]) -> list[Any]:
     with connection.cursor() as cursor:
         cursor.execute(text, params)
         return [row[0] for row in cursor.fetchall()]
+
+
+class Read(NamedTuple):
+    """One query for `first_columns`: `sql(shape, build, **values)`, a column of ids."""
+
+    shape: tuple[Any, ...]
+    build: Callable[..., QuerySet[Any]]
+    values: dict[str, Any]
+
+    def first_column(self) -> list[Any]:
+        """This read alone."""
+        return first_column(self.shape, self.build, **self.values)
+
+
+def first_columns(*reads: Read) -> list[list[Any]]:
+    """The first (and only) column of each read's rows, all in one round trip: each query's
+    compiled SQL as a subquery tagged with its place, joined by UNION ALL."""
+    parts: list[str] = []
+    params: list[Any] = []
+    for index, read in enumerate(reads):
+        text, found = sql(read.shape, read.build, **read.values)
+        # Django's compiled SQL and the part's number; every value a parameter.
+        parts.append(f"SELECT {index:d} AS part, q.* FROM ({text}) q")  # noqa: S608
+        params += found
+    found_by_part: list[list[Any]] = [[] for _ in reads]
+    if parts:
+        with connection.cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(parts), params)
+            for part, value in cursor.fetchall():  # one column each, or this raises
+                found_by_part[part].append(value)
+    return found_by_part

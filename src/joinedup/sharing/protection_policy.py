@@ -85,14 +85,19 @@ def in_open_protection_case(user: Any, child_ids: list[int]) -> set[int]:
     practitioner may see (protection_cases_visible_to): one query, compiled once."""
     if not is_practitioner(user) or not child_ids:
         return set()
+    return set(open_protection_read(user, child_ids).first_column())
+
+
+def open_protection_read(user: Any, child_ids: list[int]) -> compiled.Read:
+    """in_open_protection_case's query (for a practitioner), to be read with others
+    (compiled.first_columns)."""
 
     def build(pk: int, among: Any) -> QuerySet[Any]:
         open_cases = _cases_of(pk).filter(child_id__any_of=among, status__in=OPEN_STATUSES)
         return open_cases.values_list("child_id")
 
-    return set(
-        compiled.first_column(("open_protection",), build, pk=user.pk, among=frozenset(child_ids))
-    )
+    values = {"pk": int(user.pk), "among": frozenset(child_ids)}
+    return compiled.Read(("open_protection",), build, values)
 
 
 def require_protection_case(

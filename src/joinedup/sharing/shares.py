@@ -293,22 +293,28 @@ def persons_facts(
     user: Any, persons: list[Person], purpose: str = "planning"
 ) -> dict[int, _Shares]:
     """person_facts for every person on a page, each fact asked once for all of them: the
-    agreements once, and safeguarding, consents, break-glass and open child-protection
-    records one query each."""
+    agreements once, the consents, and safeguarding, break-glass and open child-protection
+    records together."""
     facts = {p.pk: _Shares(user, p, purpose) for p in persons}
     if not facts or not is_practitioner(user):
         return facts
     ids = list(facts)
     agreements = agreements_in_force()
-    stepped_up = visibility.in_stepped_up_episode(user, ids)
     consents: dict[int, list[ConsentRecord]] = defaultdict(list)
     now_is = _merged_into(ids)
     for record in _consent_candidates(ids, timezone.localdate(), now_is):
         consents[now_is[record.person_id]].append(record)
-    glass = visibility.break_glass_among(user, ids)
-    from joinedup.sharing.protection_policy import in_open_protection_case
+    from joinedup.sharing.protection_policy import open_protection_read
 
-    in_protection = in_open_protection_case(user, ids)
+    # Safeguarding, break-glass and child protection: three compiled queries, one round trip.
+    stepped_up, glass, in_protection = map(
+        set,
+        compiled.first_columns(
+            visibility.stepped_up_read(user, ids),
+            visibility.break_glass_read(user, ids),
+            open_protection_read(user, ids),
+        ),
+    )
     for pk, shares in facts.items():
         shares.__dict__.update(  # the cached properties, filled in
             agreements=agreements,

@@ -283,6 +283,11 @@ def in_stepped_up_episode(user: Any, person_ids: list[int]) -> set[int]:
     this practitioner leads or is a current member of the team of: one query, compiled once."""
     if not person_ids:
         return set()
+    return set(stepped_up_read(user, person_ids).first_column())
+
+
+def stepped_up_read(user: Any, person_ids: list[int]) -> compiled.Read:
+    """in_stepped_up_episode's query, to be read with others (compiled.first_columns)."""
 
     def build(pk: int, among: Any) -> QuerySet[Any]:
         found = EpisodePersons.objects.filter(
@@ -292,8 +297,8 @@ def in_stepped_up_episode(user: Any, person_ids: list[int]) -> set[int]:
         )
         return found.values_list("person_id")
 
-    among = frozenset(person_ids)
-    return set(compiled.first_column(("stepped_up",), build, pk=int(user.pk), among=among))
+    values = {"pk": int(user.pk), "among": frozenset(person_ids)}
+    return compiled.Read(("stepped_up",), build, values)
 
 
 def break_glass_among(user: Any, person_ids: list[int]) -> set[int]:
@@ -301,10 +306,15 @@ def break_glass_among(user: Any, person_ids: list[int]) -> set[int]:
     once."""
     if not person_ids:
         return set()
+    return set(break_glass_read(user, person_ids).first_column())
+
+
+def break_glass_read(user: Any, person_ids: list[int]) -> compiled.Read:
+    """break_glass_among's query, to be read with others (compiled.first_columns)."""
 
     def build(pk: int, now: datetime, among: Any) -> QuerySet[Any]:
         grants = live_break_glass(_Reader(pk, None), now).filter(person_id__any_of=among)
         return grants.values_list("person_id")
 
     values = {"pk": int(user.pk), "now": timezone.now(), "among": frozenset(person_ids)}
-    return set(compiled.first_column(("break_glass",), build, **values))
+    return compiled.Read(("break_glass",), build, values)
