@@ -9,14 +9,14 @@ chronology; the rules look across every agency's entries and tell the lead profe
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
@@ -636,30 +636,28 @@ def pattern_alert_get(*, user: Any, episode: Episode, alert_id: Any) -> PatternA
     return alert
 
 
-def pattern_alerts_for_lead(*, led: list[int]) -> list[PatternAlert]:
+def pattern_alerts_for_lead(
+    *, led: list[int]
+) -> tuple[QuerySet[PatternAlert] | None, Callable[[QuerySet[PatternAlert]], QuerySet[Any]]]:
     """What waits for a lead professional: every unacknowledged alert about someone in the
     open episodes they lead (`led`, their ids as the policy gave them to My work), oldest
-    first. Each alert carries `waiting_in_id` and `waiting_in_reference`: the episode whose
-    chronology shows it."""
-    if not led:
-        return []
+    first, as a list for `core.lookups.lists_if_any` (most days there are none: asked narrowly
+    with My work's other short lists first). Each alert carries `waiting_in_id` and
+    `waiting_in_reference`: the episode whose chronology shows it."""
     in_led = Episode.persons.through.objects.filter(episode_id__any_of=frozenset(led))
-    # Which alerts first, narrowly (most days there are none), then with their episodes.
-    waiting = list(
-        PatternAlert.objects.filter(
-            acknowledged_at__isnull=True, person_id__in=in_led.values("person_id")
-        ).values_list("pk", "person_id")
+    waiting = PatternAlert.objects.filter(
+        acknowledged_at__isnull=True, person_id__in=in_led.values("person_id")
     )
-    if not waiting:
-        return []
-    in_led = in_led.filter(person_id__any_of={person_id for _, person_id in waiting})
     waiting_in = in_led.filter(person_id=OuterRef("person_id")).order_by("-episode__opened_at")
-    return list(
-        PatternAlert.objects.filter(pk__any_of={pk for pk, _ in waiting})
-        .annotate(
-            waiting_in_id=Subquery(waiting_in.values("episode_id")[:1]),
-            waiting_in_reference=Subquery(waiting_in.values("episode__reference")[:1]),
+
+    def shown(found: QuerySet[PatternAlert]) -> QuerySet[Any]:
+        return (
+            found.annotate(
+                waiting_in_id=Subquery(waiting_in.values("episode_id")[:1]),
+                waiting_in_reference=Subquery(waiting_in.values("episode__reference")[:1]),
+            )
+            .select_related("person")
+            .order_by("raised_at", "pk")
         )
-        .select_related("person")
-        .order_by("raised_at", "pk")
-    )
+
+    return (waiting if led else None), shown

@@ -368,8 +368,8 @@ def my_work(*, user: Any, horizon_days: int = 14, page: Any = 1, summary: bool =
     )
     actions_overdue = [listed_actions[pk] for pk in overdue_actions[:LIST_LIMIT]]
     actions_due = [listed_actions[pk] for pk in due_actions[:LIST_LIMIT]]
-    # Most days these five are empty: asked narrowly first, in one query (lists_if_any).
-    disagreements, incidents, lead_proposals, escalated, reports = lists_if_any(
+    # Most days these six are empty: asked narrowly first, in one query (lists_if_any).
+    disagreements, incidents, lead_proposals, escalated, reports, pattern_alerts = lists_if_any(
         (
             Disagreement.objects.filter(
                 decision__episode_id__any_of=open_ids, status=Disagreement.Status.OPEN
@@ -402,6 +402,8 @@ def my_work(*, user: Any, horizon_days: int = 14, page: Any = 1, summary: bool =
                 "last_name", "first_name"
             ),
         ),
+        # Raised once and stored when the chronology entry was recorded; here only read.
+        chronology.pattern_alerts_for_lead(led=led),
     )
     # Every list names its families: the episodes shown, and those the lists point at, are
     # read once with the family's names.
@@ -442,8 +444,7 @@ def my_work(*, user: Any, horizon_days: int = 14, page: Any = 1, summary: bool =
         .count()
         if policy.is_front_door(user)
         else 0,
-        # Raised once and stored when the chronology entry was recorded; here only read.
-        pattern_alerts=chronology.pattern_alerts_for_lead(led=led),
+        pattern_alerts=pattern_alerts,
         lead_proposals=lead_proposals,
         escalated_to_me=escalated,
         my_families=families,
