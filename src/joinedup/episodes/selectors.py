@@ -368,8 +368,16 @@ def my_work(*, user: Any, horizon_days: int = 14, page: Any = 1, summary: bool =
     )
     actions_overdue = [listed_actions[pk] for pk in overdue_actions[:LIST_LIMIT]]
     actions_due = [listed_actions[pk] for pk in due_actions[:LIST_LIMIT]]
-    # Most days these six are empty: asked narrowly first, in one query (lists_if_any).
-    disagreements, incidents, lead_proposals, escalated, reports, pattern_alerts = lists_if_any(
+    # Most days these seven are empty: asked narrowly first, in one query (lists_if_any).
+    (
+        disagreements,
+        incidents,
+        lead_proposals,
+        escalated,
+        reports,
+        pattern_alerts,
+        requests_waiting,
+    ) = lists_if_any(
         (
             Disagreement.objects.filter(
                 decision__episode_id__any_of=open_ids, status=Disagreement.Status.OPEN
@@ -404,6 +412,7 @@ def my_work(*, user: Any, horizon_days: int = 14, page: Any = 1, summary: bool =
         ),
         # Raised once and stored when the chronology entry was recorded; here only read.
         chronology.pattern_alerts_for_lead(led=led),
+        (policy.requests_sent_to(user), lambda found: found.only("reference")),
     )
     # Every list names its families: the episodes shown, and those the lists point at, are
     # read once with the family's names.
@@ -438,7 +447,7 @@ def my_work(*, user: Any, horizon_days: int = 14, page: Any = 1, summary: bool =
         meetings_coming_total=len(coming),
         incidents_to_acknowledge=incidents,
         disagreements=disagreements,
-        requests_waiting=list(policy.requests_sent_to(user).only("reference")),
+        requests_waiting=requests_waiting,
         front_door_waiting=policy.requests_visible_to(user)
         .filter(status=RequestStatus.RECEIVED)
         .count()
