@@ -180,13 +180,26 @@ def referral_get(*, user: Any, referral_id: Any) -> Referral:
     return referral
 
 
+# What a list of referrals shows of each (referrals_table.html): its service and the service's
+# organisation by name, whom it is for, when it was sent, its status and any reason.
+REFERRAL_LINE = (
+    "status",
+    "sent_at",
+    "reason",
+    "person_id",
+    "episode_id",
+    "service__name",
+    "service__organisation__name",
+)
+
+
 def referrals_for_episode(*, user: Any, episode: Any) -> list[Referral]:
     """The episode's referrals, for its lead and team, with their services and whom each is
     for: the family's persons the episode page has already read, by id."""
     referrals = list(
-        policy.episode_referrals_visible_to(user, [episode.pk]).select_related(
-            "service__organisation"
-        )
+        policy.episode_referrals_visible_to(user, [episode.pk])
+        .select_related("service__organisation")
+        .only(*REFERRAL_LINE)
     )
     for referral in referrals:
         referral.episode = episode
@@ -307,6 +320,7 @@ def chronology_items(
         r.pk: r
         for r in policy.episode_referrals_visible_to(user, [e.pk for e in episodes])
         .select_related("service__organisation")
+        .only("asked", *REFERRAL_LINE)
         .order_by()
     }
     if not referrals:
