@@ -24,7 +24,7 @@ from joinedup.assessments.models import Assessment, AssessmentStatus
 from joinedup.audit import services as audit
 from joinedup.audit.models import Action
 from joinedup.chronology.models import ChronologyEntry, ChronologyKind, PatternAlert
-from joinedup.core.lookups import lists_if_any
+from joinedup.core.lookups import lists_if_any, with_known
 from joinedup.core.spreadsheets import SafeWriter
 from joinedup.directory import selectors as directory_selectors
 from joinedup.episodes.models import (
@@ -572,9 +572,7 @@ def chronology_get(*, user: Any, episode_id: Any, purpose: str = "chronology") -
     items = _name_recorders(items)
     items.sort(key=lambda i: (i.on, i.at.timestamp() if i.at else 0.0))
     alerts = list(PatternAlert.objects.filter(person__in=persons).select_related("acknowledged_by"))
-    named = {p.pk: p for p in persons}
-    for alert in alerts:
-        alert.person = named[alert.person_id]
+    with_known(alerts, "person", {p.pk: p for p in persons})
     return Chronology(
         episode=episode,
         persons=persons,

@@ -17,12 +17,19 @@ Registered on every field by `joinedup.sharing`'s app config (the policy reads w
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Field, ForeignObject, IntegerField, Lookup, QuerySet
+from django.db.models import (
+    Field,
+    ForeignObject,
+    IntegerField,
+    Lookup,
+    QuerySet,
+    prefetch_related_objects,
+)
 from django.db.models.lookups import In
 
 
@@ -92,3 +99,17 @@ def lists_if_any(
         list(shown(qs)) if index in have and qs is not None else []
         for index, (qs, shown) in enumerate(lists)
     ]
+
+
+def with_known(rows: Iterable[Any], relation: str, known: Mapping[Any, Any], *below: str) -> None:
+    """Point each row's `relation` (a foreign key) at the object a page has already read, from
+    `known` by its id; any other is read in one query (with `below`, the relations under it a
+    page shows, one more each), instead of joining the relation into every list."""
+    others = []
+    for row in rows:
+        found = known.get(getattr(row, f"{relation}_id"))
+        if found is None:
+            others.append(row)
+        else:
+            setattr(row, relation, found)
+    prefetch_related_objects(others, *([f"{relation}__{b}" for b in below] or [relation]))

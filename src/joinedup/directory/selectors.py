@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from joinedup.audit import services as audit
 from joinedup.audit.models import Action
+from joinedup.core.lookups import with_known
 from joinedup.directory.models import (
     OPEN_REFERRAL_STATUSES,
     Contact,
@@ -203,18 +204,8 @@ def referrals_for_episode(*, user: Any, episode: Any) -> list[Referral]:
     )
     for referral in referrals:
         referral.episode = episode
-    _with_persons(referrals, episode.persons.all())
+    with_known(referrals, "person", {p.pk: p for p in episode.persons.all()})
     return referrals
-
-
-def _with_persons(referrals: list[Referral], known: Iterable[Person]) -> None:
-    """Each referral's person: from `known` (the family a page has already read), the others
-    read by id in one query."""
-    by_id = {person.pk: person for person in known}
-    for referral in referrals:
-        if referral.person_id in by_id:
-            referral.person = by_id[referral.person_id]
-    prefetch_related_objects([r for r in referrals if r.person_id not in by_id], "person")
 
 
 def request_to_refer(*, user: Any, request_id: Any) -> tuple[Any, list[Any]]:
@@ -325,7 +316,7 @@ def chronology_items(
     }
     if not referrals:
         return []
-    _with_persons(list(referrals.values()), persons)
+    with_known(referrals.values(), "person", {p.pk: p for p in persons})
     items = []
     for e in ReferralEvent.objects.filter(referral_id__any_of=frozenset(referrals)):
         r = referrals[e.referral_id]

@@ -16,14 +16,13 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
-    prefetch_related_objects,
 )
 from django.utils import timezone
 
 from joinedup.audit import services as audit
 from joinedup.audit.models import Action
 from joinedup.chronology import services as chronology
-from joinedup.core.lookups import lists_if_any
+from joinedup.core.lookups import lists_if_any, with_known
 from joinedup.episodes.models import Action as ActionModel
 from joinedup.episodes.models import (
     ActionNote,
@@ -96,18 +95,8 @@ class EpisodeView:
         )
 
 
-def _name_members(everyone: dict[int, TeamMember], rows: list[Any], relation: str) -> None:
-    """Point each row's `relation` (a team member) at the member already read in `everyone`;
-    any other (none, unless the data is odd) read with their names in one query."""
-    column = f"{relation}_id"
-    others = []
-    for row in rows:
-        member = everyone.get(getattr(row, column))
-        if member is None:
-            others.append(row)
-        else:
-            setattr(row, relation, member)
-    prefetch_related_objects(others, f"{relation}__practitioner", f"{relation}__person")
+# What names a team member: the practitioner, or the family member taking part.
+MEMBER_NAMES = ("practitioner", "person")
 
 
 def episode_get(*, user: Any, episode_id: Any) -> EpisodeView:
@@ -136,7 +125,7 @@ def episode_get(*, user: Any, episode_id: Any) -> EpisodeView:
             Prefetch("notes", ActionNote.objects.select_related("author"))
         )
     )
-    _name_members(everyone, actions, "owner")
+    with_known(actions, "owner", everyone, *MEMBER_NAMES)
     meetings = list(
         episode.meetings.prefetch_related(
             # In the team's order (members' ids follow the order they joined in).
@@ -144,7 +133,8 @@ def episode_get(*, user: Any, episode_id: Any) -> EpisodeView:
             Prefetch("judgements", OutcomeJudgement.objects.select_related("outcome")),
         )
     )
-    _name_members(everyone, [a for m in meetings for a in m.attendance.all()], "member")
+    attendance = [a for m in meetings for a in m.attendance.all()]
+    with_known(attendance, "member", everyone, *MEMBER_NAMES)
     steps = Prefetch("steps", DisagreementStep.objects.select_related("by"))
     decisions = list(
         episode.decisions.select_related("taken_by").prefetch_related(
@@ -152,7 +142,7 @@ def episode_get(*, user: Any, episode_id: Any) -> EpisodeView:
         )
     )
     disagreements = [d for decision in decisions for d in decision.disagreements.all()]
-    _name_members(everyone, disagreements, "raised_by")
+    with_known(disagreements, "raised_by", everyone, *MEMBER_NAMES)
     # Most episodes have none of these four: asked narrowly first, in one query (lists_if_any).
     incidents, handovers, closure_feedback, lead_proposals = lists_if_any(
         (
