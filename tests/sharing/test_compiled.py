@@ -13,6 +13,7 @@ from django.utils import timezone
 from joinedup.episodes import services as episodes
 from joinedup.people.models import Person
 from joinedup.sharing import compiled, policy, visibility
+from joinedup.sharing.models import BreakGlass
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -117,19 +118,21 @@ def test_each_reader_gets_their_own_answers_after_others(teacher, outsider, scho
         assert not policy.episodes_visible_to(teacher).exists()
 
 
-def test_break_glass_ends_when_it_expires_whatever_was_compiled(teacher, other_org):
-    from joinedup.sharing.models import BreakGlass
-
-    someone = factories.person("Glass", "Broken")
-    factories.involvement(other_org, someone)
-    grant = BreakGlass.objects.create(
-        practitioner=teacher,
-        organisation=teacher.organisation,
-        person=someone,
+def _live_break_glass(practitioner, person):
+    return BreakGlass.objects.create(
+        practitioner=practitioner,
+        organisation=practitioner.organisation,
+        person=person,
         reason="Child at risk tonight",
         opened_at=timezone.now(),
         expires_at=timezone.now() + timedelta(hours=1),
     )
+
+
+def test_break_glass_ends_when_it_expires_whatever_was_compiled(teacher, other_org):
+    someone = factories.person("Glass", "Broken")
+    factories.involvement(other_org, someone)
+    grant = _live_break_glass(teacher, someone)
     assert policy.person_decision(teacher, someone).allowed
     BreakGlass.objects.filter(pk=grant.pk).update(
         opened_at=timezone.now() - timedelta(hours=2),
@@ -157,20 +160,12 @@ def test_the_sharing_facts_are_compiled_once_on_postgresql(teacher, school):
 def test_several_reads_in_one_round_trip_give_each_its_own_column(teacher, school, other_org):
     from django.test.utils import CaptureQueriesContext
 
-    from joinedup.sharing.models import BreakGlass
     from joinedup.sharing.protection_policy import open_protection_read
 
     glass, plain = factories.person("Glass", "Child"), factories.person("Plain", "Child")
     for person in (glass, plain):
         factories.involvement(other_org, person)
-    BreakGlass.objects.create(
-        practitioner=teacher,
-        organisation=teacher.organisation,
-        person=glass,
-        reason="Child at risk tonight",
-        opened_at=timezone.now(),
-        expires_at=timezone.now() + timedelta(hours=1),
-    )
+    _live_break_glass(teacher, glass)
     ids = [glass.pk, plain.pk]
     reads = [
         visibility.stepped_up_read(teacher, ids),
